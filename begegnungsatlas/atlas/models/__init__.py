@@ -1,0 +1,3 @@
+from .areas import Area, AreaLevel, Region
+
+__all__ = ["Area", "AreaLevel", "Region"]

@@ -1,0 +1,93 @@
+"""Regions and their hierarchy of areas (Kreis → Kommune → Ortsteil; Stadt → Stadtbezirk → … → Unterbezirk).
+
+Geometries are GeoJSON in EPSG:4326 (no GeoDjango: it needs system GDAL). Bounding boxes are stored as
+plain columns so that map and API queries can filter with ordinary indexes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A planning region served by one installation: a Kreis (Kreis Düren) or a city (Dortmund)."""
+
+    slug = models.SlugField(_("Kürzel"), unique=True)
+    name = models.CharField(_("Name"), max_length=200)
+    ars = models.CharField(_("Regionalschlüssel"), max_length=12, blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regionen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaLevel(models.Model):
+    """A level of the area hierarchy of one region; ``rank`` 0 is the whole region."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="levels", verbose_name=_("Region"))
+    slug = models.SlugField(_("Kürzel"))
+    name = models.CharField(_("Name"), max_length=100)
+    name_plural = models.CharField(_("Name (Mehrzahl)"), max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(_("Ebene"), help_text=_("0 = ganze Region, größere Zahlen = kleinere Gebiete"))
+    is_municipality = models.BooleanField(
+        _("Ebene der Kommunen"), default=False,
+        help_text=_("Gebiete dieser Ebene sind Kommunen (Zuständigkeit der kommunalen Redaktion)."),
+    )
+
+    class Meta:
+        ordering = ["region", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="arealevel_unique_slug"),
+            models.UniqueConstraint(fields=["region", "rank"], name="arealevel_unique_rank"),
+        ]
+        verbose_name = _("Gebietsebene")
+        verbose_name_plural = _("Gebietsebenen")
+
+    def __str__(self) -> str:
+        return f"{self.region.name}: {self.name}"
+
+
+class Area(models.Model):
+    """One area (Gebiet) of a level, keyed by an official code where one exists."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="areas", verbose_name=_("Region"))
+    level = models.ForeignKey(AreaLevel, on_delete=models.PROTECT, related_name="areas", verbose_name=_("Ebene"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("übergeordnetes Gebiet"),
+    )
+    code = models.CharField(_("Schlüssel"), max_length=32, help_text=_("AGS/ARS oder städtische Gebietsnummer"))
+    name = models.CharField(_("Name"), max_length=200)
+    geometry = models.JSONField(_("Geometrie (GeoJSON, EPSG:4326)"), null=True, blank=True)
+    geometry_web = models.JSONField(_("vereinfachte Geometrie"), null=True, blank=True)
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    centroid_lon = models.FloatField(null=True, blank=True)
+    centroid_lat = models.FloatField(null=True, blank=True)
+    area_km2 = models.FloatField(_("Fläche (km²)"), null=True, blank=True)
+    valid_from = models.DateField(_("gültig ab"), null=True, blank=True)
+    valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
+    source = models.CharField(_("Quelle"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["level__rank", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="area_unique_code_per_level"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "level"]),
+            models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"]),
+        ]
+        verbose_name = _("Gebiet")
+        verbose_name_plural = _("Gebiete")
+
+    def __str__(self) -> str:
+        return self.name

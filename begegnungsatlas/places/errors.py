@@ -1,0 +1,2 @@
+class PlaceError(ValueError):
+    """A domain error about places; its message is shown to the user as it is (German by default)."""

@@ -1,0 +1,81 @@
+"""Who may do what with places: one module, each check returns a Decision with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
+
+from .models import ActorRole, Place
+
+EDITOR_ROLES = (Role.PLANNER, Role.KOMMUNE_EDITOR, Role.OPERATOR)
+
+
+def can_create_place(user: Any, *, kommune: Any | None = None) -> Decision:
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    if has_role(user, Role.PLANNER):
+        return allow(_("Sozialplanung darf alle Orte anlegen."))
+    if user.role == Role.KOMMUNE_EDITOR:
+        if user.kommune_id is None:
+            return deny(_("Ihrem Konto ist keine Kommune zugeordnet."))
+        if kommune is not None and kommune.pk != user.kommune_id:
+            return deny(_("Sie dürfen nur Orte Ihrer eigenen Kommune anlegen."))
+        return allow(_("Redaktion der eigenen Kommune."))
+    if user.role == Role.OPERATOR:
+        if user.organisation_id is None:
+            return deny(_("Ihrem Konto ist keine Organisation zugeordnet."))
+        return allow(_("Träger legen Orte für ihre eigene Organisation an."))
+    return deny(_("Ihre Rolle erlaubt es nicht, Orte anzulegen."))
+
+
+def can_edit_place(user: Any, place: Place) -> Decision:
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    if has_role(user, Role.PLANNER):
+        return allow(_("Sozialplanung darf alle Orte bearbeiten."))
+    if user.role == Role.KOMMUNE_EDITOR:
+        if user.kommune_id is not None and place.kommune_id == user.kommune_id:
+            return allow(_("Ort der eigenen Kommune."))
+        return deny(_("Sie dürfen nur Orte Ihrer eigenen Kommune bearbeiten."))
+    if user.role == Role.OPERATOR:
+        if user.organisation_id is not None and place.place_actors.filter(
+            organisation_id=user.organisation_id, role__in=[ActorRole.RUNS, ActorRole.PROVIDES]
+        ).exists():
+            return allow(_("Ort der eigenen Organisation."))
+        return deny(_("Sie dürfen nur Orte bearbeiten, die Ihre Organisation bereitstellt oder bespielt."))
+    return deny(_("Ihre Rolle erlaubt es nicht, Orte zu bearbeiten."))
+
+
+def can_delete_place(user: Any, place: Place) -> Decision:
+    if has_role(user, Role.PLANNER):
+        return allow()
+    decision = can_edit_place(user, place)
+    if decision.allowed and user.role == Role.KOMMUNE_EDITOR:
+        return allow(_("Ort der eigenen Kommune."))
+    return deny(_("Nur die Sozialplanung oder die eigene Kommune darf Orte löschen."))
+
+
+def can_moderate(user: Any) -> Decision:
+    if has_role(user, Role.PLANNER, Role.MODERATOR):
+        return allow()
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    return deny(_("Nur die Moderation darf Vorschläge bearbeiten."))
+
+
+def can_import(user: Any) -> Decision:
+    if has_role(user, Role.PLANNER):
+        return allow()
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    return deny(_("Nur die Sozialplanung darf Daten importieren."))
+
+
+def can_view_history(user: Any, place: Place) -> Decision:
+    if has_role(user, Role.PLANNER, Role.MODERATOR, Role.AUDITOR):
+        return allow()
+    return can_edit_place(user, place)

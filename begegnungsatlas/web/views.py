@@ -1,0 +1,48 @@
+"""Site-wide pages: home, data sources and licences, the signed-in dashboard, error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    try:
+        return redirect(reverse("places:map"))
+    except NoReverseMatch:
+        return render(request, "web/home.html")
+
+
+def data_sources(request: HttpRequest) -> HttpResponse:
+    from .sources import DATA_SOURCES
+
+    return render(request, "web/data_sources.html", {"sources": DATA_SOURCES})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/dashboard.html")
+
+
+def _error(request: HttpRequest, status: int, template: str, reason: str = "") -> HttpResponse:
+    response = render(request, template, {"reason": reason}, status=status)
+    return response
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "400.html")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    reason = str(exception) if exception and str(exception) else ""
+    return _error(request, 403, "403.html", reason)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "404.html")
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
