@@ -8,6 +8,7 @@ from begegnungsatlas.web import views as web_views
 
 urlpatterns = [
     path("", include("begegnungsatlas.web.urls")),
+    path("orte/import/", include("begegnungsatlas.places.urls_import")),
     path("orte/", include("begegnungsatlas.places.urls")),
     path("atlas/", include("begegnungsatlas.atlas.urls")),
     path("foerderung/", include("begegnungsatlas.funding.urls")),

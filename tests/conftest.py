@@ -25,6 +25,19 @@ def ensure_regions() -> None:
     if not Area.objects.filter(code="059130000000").exists():
         demo.load_kreis_dueren(out=_silent)
         demo.load_dortmund(out=_silent)
+    ensure_vocabularies()
+
+
+def ensure_vocabularies() -> None:
+    """Transactional tests flush the tables, including the vocabularies seeded by a data migration."""
+    import importlib
+
+    from django.apps import apps
+
+    from begegnungsatlas.places.models import TargetGroup
+
+    if not TargetGroup.objects.exists():
+        importlib.import_module("begegnungsatlas.places.migrations.0002_vocabularies").seed(apps, None)
 
 
 @pytest.fixture(scope="session")

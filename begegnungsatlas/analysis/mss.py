@@ -116,7 +116,9 @@ def _as_table(values: Any, name: str) -> FloatArray:
     if table.ndim == 1:
         table = table[:, None]
     if table.ndim != 2 or table.shape[0] == 0 or table.shape[1] == 0:
-        raise EmptyInputError(f"{name}: expected a non-empty table (areas × indicators), got shape {table.shape}")
+        raise EmptyInputError(
+            f"{name}: expected a non-empty table (areas × indicators), got shape {table.shape}"
+        )
     return table
 
 
@@ -220,13 +222,13 @@ def classify_status(index: Any, *, included: Any = None, cutoffs: StatusCutoffs 
     z, mask = _index_in_sd(index, included)
     classes = np.full(z.size, NOT_CLASSIFIED, dtype=np.int64)
     zi = z[mask]
-    classes[mask] = np.select(
-        [zi > cut.high, zi >= cut.low, zi >= cut.very_low], [1, 2, 3], default=4
-    )
+    classes[mask] = np.select([zi > cut.high, zi >= cut.low, zi >= cut.very_low], [1, 2, 3], default=4)
     return classes
 
 
-def classify_dynamics(index: Any, *, included: Any = None, cutoffs: DynamicsCutoffs | None = None) -> IntArray:
+def classify_dynamics(
+    index: Any, *, included: Any = None, cutoffs: DynamicsCutoffs | None = None
+) -> IntArray:
     """Dynamics class per area: 1 positive, 2 stable, 3 negative, 0 not classified.
 
     Examples

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.utils.translation import gettext as _
-from opening_hours import OpeningHours, ParserError
+from django.utils.translation import gettext_lazy as _l
+from opening_hours import OpeningHours, ParserError, State
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -48,7 +49,9 @@ def _date_selector(days: list[date]) -> str:
 
 def _split_rules(expression: str) -> list[str]:
     """Split on ``;`` outside of quoted comments."""
-    rules, buf, quoted = [], [], False
+    rules: list[str] = []
+    buf: list[str] = []
+    quoted = False
     for ch in expression:
         if ch == '"':
             quoted = not quoted
@@ -104,20 +107,29 @@ def _parsed(expression: str, year: int) -> OpeningHours:
 
 
 def state_at(expression: str, when: datetime) -> OpenState:
-    """Open/closed at ``when`` (aware datetime) and the next change and next opening, in Europe/Berlin."""
+    """Open/closed at ``when`` (aware datetime) and the next change and next opening, in Europe/Berlin.
+
+    The search is bounded (the parser's own ``next_change`` scans for years when a place is always open):
+    ``next_change`` looks 30 days ahead, ``next_opening`` one year.
+    """
     if when.tzinfo is None:
         raise ValueError("state_at needs an aware datetime")
     local = when.astimezone(BERLIN)
     oh = _parsed(expression, local.year)
     is_open = bool(oh.is_open(local))
     unknown = bool(oh.is_unknown(local))
-    nxt = oh.next_change(local)
+    nxt: datetime | None = None
+    horizon = local + timedelta(days=30)
+    for _start, stop, _state, _comment in oh.intervals(local, horizon):
+        if stop < horizon:
+            nxt = stop.astimezone(BERLIN)
+        break
     next_opening: datetime | None = None
     if not is_open:
         end = local + timedelta(days=366)
         for start, _stop, state, _comment in oh.intervals(local, end):
-            if str(state).endswith("OPEN") and start >= local:
-                next_opening = start
+            if state == State.OPEN and start >= local:
+                next_opening = start.astimezone(BERLIN)
                 break
     return OpenState(is_open=is_open, is_unknown=unknown, next_change=nxt, next_opening=next_opening)
 
@@ -125,4 +137,51 @@ def state_at(expression: str, when: datetime) -> OpenState:
 def is_open_at(expression: str, when: datetime) -> bool:
     if not expression:
         return False
-    return state_at(expression, when).is_open
+    try:
+        return state_at(expression, when).is_open
+    except (ParserError, SyntaxError, ValueError):
+        return False
+
+
+WEEKDAYS = [_l("Montag"), _l("Dienstag"), _l("Mittwoch"), _l("Donnerstag"), _l("Freitag"), _l("Samstag"), _l("Sonntag")]
+
+
+@dataclass(frozen=True)
+class OpenLabel:
+    """What the public pages show: a state key (open/closed/unknown/none) and a German sentence."""
+
+    state: str
+    text: str
+    next_opening: datetime | None = None
+
+
+def open_label(expression: str, when: datetime) -> OpenLabel:
+    """``jetzt geöffnet`` or ``geschlossen – öffnet wieder Montag, 09:00`` for ``when``.
+
+    Invalid stored expressions (imported data) never raise here; they show as "unknown".
+    """
+    if not expression:
+        return OpenLabel("none", _("keine Öffnungszeiten angegeben"))
+    try:
+        st = state_at(expression, when)
+    except (ParserError, SyntaxError, ValueError):
+        return OpenLabel("unknown", _("Öffnungszeiten nicht auswertbar"))
+    if st.is_open:
+        return OpenLabel("open", _("jetzt geöffnet"))
+    if st.is_unknown:
+        return OpenLabel("unknown", _("Öffnung unklar (siehe Öffnungszeiten)"))
+    if st.next_opening is None:
+        return OpenLabel("closed", _("geschlossen"))
+    nxt = st.next_opening.astimezone(BERLIN)
+    local = when.astimezone(BERLIN)
+    if nxt.date() == local.date():
+        day = str(_l("heute"))
+    elif (nxt.date() - local.date()).days < 7:
+        day = str(WEEKDAYS[nxt.weekday()])
+    else:
+        day = "{weekday}, {date}".format(weekday=WEEKDAYS[nxt.weekday()], date=nxt.strftime("%d.%m.%Y"))
+    return OpenLabel(
+        "closed",
+        _("geschlossen – öffnet wieder %(day)s, %(time)s Uhr") % {"day": day, "time": nxt.strftime("%H:%M")},
+        next_opening=nxt,
+    )

@@ -51,6 +51,8 @@ def can_edit_place(user: Any, place: Place) -> Decision:
 
 
 def can_delete_place(user: Any, place: Place) -> Decision:
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
     if has_role(user, Role.PLANNER):
         return allow()
     decision = can_edit_place(user, place)
@@ -76,6 +78,36 @@ def can_import(user: Any) -> Decision:
 
 
 def can_view_history(user: Any, place: Place) -> Decision:
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
     if has_role(user, Role.PLANNER, Role.MODERATOR, Role.AUDITOR):
         return allow()
-    return can_edit_place(user, place)
+    decision = can_edit_place(user, place)
+    if decision.allowed:
+        return decision
+    return deny(_("Den Verlauf sehen nur die Redaktion dieses Ortes, Sozialplanung, Moderation und Prüfung."))
+
+
+def can_manage_places(user: Any) -> Decision:
+    """May the person keep places at all (the "Meine Orte" area)?"""
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    if has_role(user, *EDITOR_ROLES):
+        return allow()
+    return deny(_("Orte pflegen dürfen nur Sozialplanung, kommunale Redaktionen und Träger."))
+
+
+def can_view_place(user: Any, place: Place) -> Decision:
+    """Published places are public; unpublished ones only for those who may edit them or moderate."""
+    if place.is_published:
+        return allow()
+    if has_role(user, Role.PLANNER, Role.MODERATOR):
+        return allow()
+    if can_edit_place(user, place).allowed:
+        return allow()
+    return deny(_("Dieser Ort ist nicht veröffentlicht."))
+
+
+def can_suggest(user: Any) -> Decision:
+    """Everybody, signed in or not, may suggest a place (the rate limit is applied by the service)."""
+    return allow(_("Vorschläge sind für alle offen."))

@@ -23,7 +23,26 @@ def data_sources(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html")
+    """What this person can do, by role: their places, the moderation queue, import, atlas, funding."""
+    from begegnungsatlas.places.permissions import (
+        can_create_place,
+        can_import,
+        can_manage_places,
+        can_moderate,
+    )
+    from begegnungsatlas.places.selectors.editor import places_editable_by, suggestions_pending
+
+    user = request.user
+    manage = can_manage_places(user).allowed
+    moderate = can_moderate(user).allowed
+    return render(request, "web/dashboard.html", {
+        "can_manage": manage,
+        "can_create": manage and can_create_place(user).allowed,
+        "my_places_count": places_editable_by(user).count() if manage else 0,
+        "can_moderate": moderate,
+        "pending_count": suggestions_pending().count() if moderate else 0,
+        "can_import": can_import(user).allowed,
+    })
 
 
 def _error(request: HttpRequest, status: int, template: str, reason: str = "") -> HttpResponse:

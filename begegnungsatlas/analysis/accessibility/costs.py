@@ -15,9 +15,9 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .._checks import FloatArray, IntArray, as_xy, require_metric
-from ..errors import AnalysisError, EmptyInputError
+from ..errors import AnalysisError
 
-__all__ = ["CostPairs", "check_nonnegative", "check_radius", "euclidean_costs", "metric_xy"]
+__all__ = ["CostPairs", "check_detour", "check_nonnegative", "check_radius", "euclidean_costs", "metric_xy"]
 
 # The k-d tree compares squared distances; search a hair wider and filter on the
 # exact cost so that a pair at exactly the radius is never lost to rounding.
@@ -60,7 +60,9 @@ class CostPairs:
         """
         radius = check_radius(radius)
         if radius > self.cutoff:
-            raise AnalysisError(f"radius {radius} exceeds the cutoff {self.cutoff} the costs were computed with")
+            raise AnalysisError(
+                f"radius {radius} exceeds the cutoff {self.cutoff} the costs were computed with"
+            )
         if radius == self.cutoff:
             return self
         keep = self.cost <= radius
@@ -142,7 +144,7 @@ def euclidean_costs(
     >>> p = euclidean_costs([[0, 0], [3000, 0]], [[300, 400], [900, 0]], radius=1000)
     >>> p.origin.tolist(), p.dest.tolist(), p.cost.tolist()
     ([0, 0], [0, 1], [500.0, 900.0])
-    >>> euclidean_costs([[0, 0]], [[500, 0]], radius=1000, detour_factor=1.3).cost.tolist()
+    >>> euclidean_costs([[1000, 0]], [[1500, 0]], radius=1000, detour_factor=1.3).cost.tolist()
     [650.0]
     """
     demand = metric_xy(demand_xy, name="demand")
@@ -169,9 +171,3 @@ def euclidean_costs(
     if not keep.all():
         origin, dest, cost = origin[keep], dest[keep], cost[keep]
     return CostPairs(origin, dest, cost, demand.shape[0], supply.shape[0], radius)
-
-
-def require_points(n: int, name: str) -> None:
-    """Refuse an empty point set with a message naming it."""
-    if n == 0:
-        raise EmptyInputError(f"{name}: no points given")

@@ -185,9 +185,7 @@ def coverage_from_cost(cost: Any, *, radius: float) -> sp.csr_array:
         if np.isnan(data).any() or (data < 0).any():
             raise AnalysisError("cost: stored entries must be non-negative numbers")
         keep = data <= r
-        mat = sp.csr_array(
-            (np.ones(int(keep.sum())), (coo.row[keep], coo.col[keep])), shape=coo.shape
-        )
+        mat = sp.csr_array((np.ones(int(keep.sum())), (coo.row[keep], coo.col[keep])), shape=coo.shape)
         mat.sum_duplicates()
         return as_coverage(mat)
     return as_coverage(check_cost(cost) <= r)

@@ -124,9 +124,7 @@ def lscp(
     lonely = np.flatnonzero(np.diff(cov.indptr) == 0)
     if lonely.size and uncoverable == "raise":
         listed = ", ".join(str(i) for i in lonely[:_LISTED]) + (", ..." if lonely.size > _LISTED else "")
-        raise InfeasibleError(
-            f"{lonely.size} demand point(s) are covered by no candidate site: [{listed}]"
-        )
+        raise InfeasibleError(f"{lonely.size} demand point(s) are covered by no candidate site: [{listed}]")
     sub, columns = _reduce(cov, fixed_idx)
     stats = {"rows": int(sub.shape[0]), "columns": int(sub.shape[1]), "uncoverable": int(lonely.size)}
     r, c = sub.shape

@@ -207,7 +207,13 @@ def mclp(
     stats = {"rows": int(model.cov.shape[0]), "columns": int(model.cov.shape[1])}
     if model.cov.shape[1] <= p:
         # Every useful column fits: opening all of them is optimal.
-        cols, bound, optimal, status, used = np.arange(model.cov.shape[1]), np.inf, True, "trivial", "reduction"
+        cols, bound, optimal, status, used = (
+            np.arange(model.cov.shape[1]),
+            np.inf,
+            True,
+            "trivial",
+            "reduction",
+        )
     elif method == "exact":
         found, bound, optimal, status = _exact(model, p, time_limit)
         used = "milp"

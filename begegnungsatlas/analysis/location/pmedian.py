@@ -33,14 +33,21 @@ def _total(cost: FloatArray, w: FloatArray, open_sites: IntArray) -> float:
 
 
 def _restricted_milp(
-    cost: FloatArray, w: FloatArray, free: IntArray, fixed: IntArray, p: int, k: int, time_limit: float | None
-) -> tuple[IntArray | None, float, float, bool, str]:
-    """Assignment MILP where demand i may use only its k nearest useful free sites.
+    cost: FloatArray,
+    w: FloatArray,
+    free: IntArray,
+    fixed: IntArray,
+    p: int,
+    k: IntArray,
+    time_limit: float | None,
+) -> tuple[IntArray | None, float, float, bool, str, IntArray]:
+    """Assignment MILP where demand i may use only its k_i nearest useful free sites.
 
     Any farther assignment is represented by one variable u_i at cost
-    min(nearest fixed site, (k+1)-th nearest free site), a lower bound on its true
+    min(nearest fixed site, (k_i+1)-th nearest free site), a lower bound on its true
     cost, so the model's optimum is a lower bound on the true optimum.
-    Returns (chosen free positions, model objective, model bound, optimal, status).
+    Returns (chosen free positions, model objective, model bound, optimal, status,
+    rows whose cut-off "farther" option is used).
     """
     n = cost.shape[0]
     fc = cost[:, free]
@@ -52,52 +59,56 @@ def _restricted_milp(
     far = fixed_cost.copy()
     cut = useful > k
     if cut.any():
-        far[cut] = np.minimum(far[cut], sorted_cost[cut, k])
+        far[cut] = np.minimum(far[cut], sorted_cost[cut, k[cut]])
     rows = np.repeat(np.arange(n), take)
+    k_max = int(take.max())
     # Row-major boolean indexing keeps the pairs in the same order as ``rows``.
-    cols = order[:, :k][np.arange(k)[None, :] < take[:, None]]
+    cols = order[:, :k_max][np.arange(k_max)[None, :] < take[:, None]]
     nz = rows.size
-    has_far = np.isfinite(far)
-    nf = int(has_far.sum())
+    far_rows = np.flatnonzero(np.isfinite(far))
+    nf = far_rows.size
     c = free.size
+    total = c + nz + nf
     # Variables: x (c, binary), z (nz, continuous), u (nf, continuous).
-    obj = np.concatenate([np.zeros(c), w[rows] * fc[rows, cols], (w * far)[has_far]])
+    obj = np.concatenate([np.zeros(c), w[rows] * fc[rows, cols], w[far_rows] * far[far_rows]])
     assign = sp.csr_array(
-        (
-            np.ones(nz + nf),
-            (np.concatenate([rows, np.flatnonzero(has_far)]), np.concatenate([c + np.arange(nz), c + nz + np.arange(nf)])),
-        ),
-        shape=(n, c + nz + nf),
+        (np.ones(nz + nf), (np.concatenate([rows, far_rows]), c + np.arange(nz + nf))), shape=(n, total)
     )
     link = sp.csr_array(
-        (np.concatenate([np.ones(nz), -np.ones(nz)]), (np.tile(np.arange(nz), 2), np.concatenate([c + np.arange(nz), cols]))),
-        shape=(nz, c + nz + nf),
+        (
+            np.concatenate([np.ones(nz), -np.ones(nz)]),
+            (np.tile(np.arange(nz), 2), np.concatenate([c + np.arange(nz), cols])),
+        ),
+        shape=(nz, total),
     )
-    count = sp.csr_array((np.ones(c), (np.zeros(c, np.int64), np.arange(c))), shape=(1, c + nz + nf))
+    count = sp.csr_array((np.ones(c), (np.zeros(c, np.int64), np.arange(c))), shape=(1, total))
     a = sp.vstack([assign, link, count]).tocsr()
     lower = np.concatenate([np.ones(n), np.full(nz, -np.inf), [float(p)]])
     upper = np.concatenate([np.ones(n), np.zeros(nz), [float(p)]])
     integrality = np.concatenate([np.ones(c), np.zeros(nz + nf)])
     out = solve_min(obj, a, lower, upper, integrality, time_limit=time_limit)
     if out.x is None:
-        return None, out.objective, out.bound, False, out.status
+        return None, out.objective, out.bound, False, out.status, np.zeros(0, np.int64)
     chosen = np.flatnonzero(out.x[:c] > 0.5).astype(np.int64)
-    return chosen, out.objective, out.bound, out.optimal, out.status
+    used_far = far_rows[out.x[c + nz :] > 1e-6]
+    return chosen, out.objective, out.bound, out.optimal, out.status, used_far[cut[used_far]]
 
 
 def _exact(
     cost: FloatArray, w: FloatArray, fixed: IntArray, p: int, k: int | None, time_limit: float | None
 ) -> tuple[IntArray | None, float, bool, str, int]:
-    """Solve restricted models with growing k until the restriction provably does not bind."""
-    m = cost.shape[1]
+    """Solve restricted models, doubling k_i where the cut-off was used, until it provably does not bind."""
+    n, m = cost.shape
     free = np.setdiff1d(np.arange(m, dtype=np.int64), fixed)
-    k_now = min(free.size, k if k is not None else max(8, -(-3 * free.size // p)))
+    k_rows = np.full(n, min(free.size, k if k is not None else max(4, -(-free.size // p))), dtype=np.int64)
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     best: IntArray | None = None
     best_value, bound, status = np.inf, -np.inf, "not solved"
     while True:
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.1)
-        chosen, model_value, model_bound, optimal, status = _restricted_milp(cost, w, free, fixed, p, k_now, left)
+        chosen, model_value, model_bound, optimal, status, grow = _restricted_milp(
+            cost, w, free, fixed, p, k_rows, left
+        )
         bound = max(bound, model_bound)
         if chosen is not None and chosen.size == p:
             sites = np.union1d(fixed, free[chosen])
@@ -106,11 +117,13 @@ def _exact(
                 best, best_value = free[chosen], value
             tol = 1e-9 * max(abs(value), 1.0)
             if optimal and value <= model_value + tol:
-                return best, value, True, status, k_now
+                return best, value, True, status, int(k_rows.max())
         timed_out = deadline is not None and time.perf_counter() >= deadline
-        if not optimal or timed_out or k_now >= free.size:
-            return best, bound, False, status, k_now
-        k_now = min(free.size, 2 * k_now)
+        if timed_out and optimal:
+            status = "time limit reached while widening the k-nearest restriction"
+        if not optimal or timed_out or grow.size == 0:
+            return best, bound, False, status, int(k_rows.max())
+        k_rows[grow] = np.minimum(free.size, 2 * k_rows[grow])
 
 
 def _interchange(cost: FloatArray, w: FloatArray, fixed: IntArray, p: int, max_rounds: int = 100) -> IntArray:
@@ -131,7 +144,7 @@ def _interchange(cost: FloatArray, w: FloatArray, fixed: IntArray, p: int, max_r
     value = float(w @ current)
     for _ in range(max_rounds):
         best = (value * (1 - 1e-12), -1, -1)
-        for pos, j_out in enumerate(chosen):
+        for pos in range(len(chosen)):
             rest = np.asarray(fixed.tolist() + chosen[:pos] + chosen[pos + 1 :], dtype=np.int64)
             base = cost[:, rest].min(axis=1)
             totals = np.minimum(wd, (w * base)[:, None]).sum(axis=0)
@@ -166,7 +179,7 @@ def _lagrangian_bound(
         pick = free[np.argpartition(rho[free], p - 1)[:p]]
         open_sites = np.concatenate([fixed, pick])
         value = float(lam.sum() + rho[open_sites].sum())
-        if value > best + 1e-12 * max(abs(best), 1.0):
+        if not np.isfinite(best) or value > best + 1e-12 * max(abs(best), 1.0):
             best, stale = value, 0
         else:
             stale += 1
@@ -211,7 +224,8 @@ def p_median(
     time_limit : float, optional
         Seconds for the exact solver overall.
     k_nearest : int, optional
-        Starting k for the exact method (default max(8, 3 * free sites / p)).
+        Starting k for the exact method (default max(4, free sites / p)); it doubles
+        for the demand points whose cut-off option the solution uses.
     lagrangian_iterations : int
         Subgradient steps for the heuristic's bound.
 
@@ -248,19 +262,24 @@ def p_median(
     if rows.size == 0:
         selected = np.setdiff1d(np.arange(m), fixed_idx)[:p].astype(np.int64)
         bound, optimal, status, used = 0.0, True, "trivial: all weights are 0", "reduction"
-    elif method == "exact":
-        found, bound, optimal, status, k_used = _exact(dw, ww, fixed_idx, p, k_nearest, time_limit)
-        stats["k_nearest"] = k_used
-        used = "milp (k-nearest)"
-        if found is None:
-            found, used = _interchange(dw, ww, fixed_idx, p), "milp (time limit) + vertex substitution"
-        selected = np.sort(found)
     else:
+        # Heuristic first: its Lagrangian bound often proves optimality at once, and it
+        # is the fallback if the exact solver runs out of time.
         selected = _interchange(dw, ww, fixed_idx, p)
         upper = _total(dw, ww, np.union1d(fixed_idx, selected))
         lam = ww * _nearest(dw, np.union1d(fixed_idx, selected))[0]
         bound = _lagrangian_bound(dw, ww, fixed_idx, p, upper, lam, lagrangian_iterations)
-        optimal, status, used = False, "heuristic", "vertex substitution"
+        optimal, status, used = False, "heuristic", "vertex substitution + Lagrangian bound"
+        proven = upper <= bound + 1e-9 * max(abs(upper), 1.0)
+        if method == "exact" and not proven:
+            left = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.1)
+            found, milp_bound, optimal, status, k_used = _exact(dw, ww, fixed_idx, p, k_nearest, left)
+            stats["k_nearest"] = k_used
+            bound, used = max(bound, milp_bound), "milp (k-nearest)"
+            if found is not None and _total(dw, ww, np.union1d(fixed_idx, found)) < upper:
+                selected = np.sort(found)
+            elif not optimal:
+                used = "milp (time limit) + vertex substitution"
     open_sites = np.union1d(fixed_idx, selected)
     nearest_cost, assignment = _nearest(d, open_sites)
     objective = float(w @ nearest_cost)
@@ -300,4 +319,6 @@ def p_median_from_xy(
     ([0], 100.0)
     """
     demand, candidates = metric_xy(demand_xy, candidate_xy)
-    return p_median(cdist(demand, candidates), p=p, weights=weights, fixed=fixed, method=method, time_limit=time_limit)
+    return p_median(
+        cdist(demand, candidates), p=p, weights=weights, fixed=fixed, method=method, time_limit=time_limit
+    )

@@ -90,7 +90,8 @@ def prepare_attributes(attributes: Any, *, standardise: bool) -> FloatArray:
     mean = arr.mean(axis=0)
     std = arr.std(axis=0)
     std[std == 0] = 1.0
-    return (arr - mean) / std
+    z: FloatArray = (arr - mean) / std
+    return z
 
 
 def prepare_adjacency(adjacency: Any, n: int) -> sp.csr_array:
@@ -146,8 +147,8 @@ def check_components_reach_floor(adj: sp.csr_array, pop: FloatArray, floor: floa
         raise InfeasibleError(
             f"floor {floor:g} cannot be reached: all areas together have only {total:g}; lower the floor"
         )
-    n_comp, comp = connected_components(adj, directed=False)
-    comp = comp.astype(np.int64)
+    n_comp, comp_raw = connected_components(adj, directed=False)
+    comp: IntArray = comp_raw.astype(np.int64)
     comp_total = np.bincount(comp, weights=pop, minlength=n_comp)
     short = np.flatnonzero(comp_total < floor)
     if short.size:

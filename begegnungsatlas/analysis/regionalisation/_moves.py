@@ -27,6 +27,11 @@ import numpy as np
 from ._common import FloatArray, IntArray
 
 _TOL = 1e-10
+_CHECK_EVERY = 255  # look at the clock every 256 candidate moves
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() > deadline
 
 
 def stays_connected(u: int, region: int, labels: list[int], indptr: list[int], indices: list[int]) -> bool:
@@ -96,7 +101,7 @@ def improve_by_moves(
     indices_l: list[int] = indices.tolist()
     moves = 0
     for _ in range(max_passes):
-        if deadline is not None and time.perf_counter() > deadline:
+        if _past(deadline):
             break
         cross = lab[src] != lab[dst]
         if not cross.any():
@@ -119,7 +124,9 @@ def improve_by_moves(
         order = np.flatnonzero(ok)[np.argsort(delta[ok], kind="stable")]
         lab_l: list[int] = lab.tolist()
         moved_this_pass = 0
-        for u, b in zip(cu[order].tolist(), cb[order].tolist(), strict=True):
+        for step, (u, b) in enumerate(zip(cu[order].tolist(), cb[order].tolist(), strict=True)):
+            if step & _CHECK_EVERY == 0 and _past(deadline):
+                break
             a = lab_l[u]
             if a == b or counts[a] <= 1 or region_pop[a] - pop[u] < floor:
                 continue
@@ -200,7 +207,7 @@ def anneal(
     temperature = -1.0
     cooling = 1e-3 ** (1.0 / max(sweeps - 1, 1))
     for _ in range(sweeps):
-        if deadline is not None and time.perf_counter() > deadline:
+        if _past(deadline):
             break
         lab_now = np.array(lab_l, dtype=np.int64)
         cross = lab_now[src] != lab_now[dst]
@@ -214,8 +221,10 @@ def anneal(
             sa, sb, x = sums[ca], sums[cb], z[cu]
             with np.errstate(divide="ignore", invalid="ignore"):
                 delta = (
-                    (sa * sa).sum(1) / na - ((sa - x) ** 2).sum(1) / (na - 1)
-                    + (sb * sb).sum(1) / nb - ((sb + x) ** 2).sum(1) / (nb + 1)
+                    (sa * sa).sum(1) / na
+                    - ((sa - x) ** 2).sum(1) / (na - 1)
+                    + (sb * sb).sum(1) / nb
+                    - ((sb + x) ** 2).sum(1) / (nb + 1)
                 )
             uphill = delta[np.isfinite(delta) & (delta > 0)]
             if uphill.size == 0:
@@ -224,6 +233,8 @@ def anneal(
         perm = rng.permutation(cu.size)
         draws: list[float] = rng.random(cu.size).tolist()
         for step, idx in enumerate(perm.tolist()):
+            if step & _CHECK_EVERY == 0 and _past(deadline):
+                break
             u, b = int(cu[idx]), int(cb[idx])
             a = lab_l[u]
             if a == b or counts[a] <= 1 or region_pop[a] - pop_l[u] < floor:
@@ -233,7 +244,12 @@ def anneal(
             xs_a, xs_b, xx = float(xu @ s_a), float(xu @ s_b), float(xu @ xu)
             new_sq_a = sq[a] - 2.0 * xs_a + xx
             new_sq_b = sq[b] + 2.0 * xs_b + xx
-            d = sq[a] / counts[a] - new_sq_a / (counts[a] - 1) + sq[b] / counts[b] - new_sq_b / (counts[b] + 1)
+            d = (
+                sq[a] / counts[a]
+                - new_sq_a / (counts[a] - 1)
+                + sq[b] / counts[b]
+                - new_sq_b / (counts[b] + 1)
+            )
             if d > 0 and draws[step] >= np.exp(-d / temperature):
                 continue
             if not any(lab_l[v] == b for v in indices_l[indptr_l[u] : indptr_l[u + 1]]):

@@ -44,7 +44,7 @@ def _polygonal(geoms: Any) -> Any:
     polygonal = {int(shapely.GeometryType.POLYGON), int(shapely.GeometryType.MULTIPOLYGON)}
     if not np.isin(type_ids, list(polygonal)).all():
         bad = int(np.flatnonzero(~np.isin(type_ids, list(polygonal)))[0])
-        raise AnalysisError(f"geometries: geometry {bad} is not a polygon ({shapely.get_type_id(arr[bad])})")
+        raise AnalysisError(f"geometries: geometry {bad} is a {arr[bad].geom_type}, not a polygon")
     invalid = np.flatnonzero(~shapely.is_valid(arr))
     if invalid.size == 0:
         return arr
@@ -180,7 +180,7 @@ def _raise_if_disconnected(adj: sp.csr_array, groups: Any) -> None:
     for i, (c, g) in enumerate(zip(comp.tolist(), codes.tolist(), strict=True)):
         if g in seen and seen[g] != c:
             size = int((comp == c).sum())
-            where = "" if groups is None else f" within group {np.asarray(groups)[i]!r}"
+            where = "" if groups is None else f" within group {str(np.asarray(groups)[i])!r}"
             raise AnalysisError(
                 f"contiguity: the areas are not all connected{where}: area {i} belongs to a part of "
                 f"{size} areas with no neighbour outside it ({n_comp} parts in total); use "

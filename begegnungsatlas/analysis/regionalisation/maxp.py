@@ -46,6 +46,7 @@ from ._common import (
     within_region_ssd,
 )
 from ._moves import anneal, improve_by_moves
+from ._recombine import recombine
 
 _FREE = -1
 _ENCLAVE = -2
@@ -152,10 +153,11 @@ def max_p_regions(
     *,
     standardise: bool = True,
     seed: int | None = 0,
-    n_constructions: int = 20,
-    n_improve: int = 3,
+    n_constructions: int | None = None,
+    n_improve: int | None = None,
     max_passes: int = 50,
-    sweeps: int = 30,
+    recombine_rounds: int = 4,
+    sweeps: int = 0,
     time_limit: float | None = 60.0,
 ) -> RegionalisationResult:
     """Regionalise into the maximum number of contiguous regions reaching ``floor``.
@@ -176,13 +178,19 @@ def max_p_regions(
         matrix used.
     seed : int or None
         Seed for the random tie-breaks; the same seed gives the same result.
-    n_constructions, n_improve : int
-        Randomised constructions to run; best ones (largest p, then SSD) to improve.
+    n_constructions, n_improve : int, optional
+        Randomised constructions to run, and how many of the best ones (largest p, then
+        SSD) to improve. Default: ``clip(250_000 // n, 10, 100)`` and
+        ``clip(20_000 // n, 2, 20)`` — effort depends only on ``n``, so results are
+        reproducible.
     max_passes : int
-        Local-search passes per improved construction.
+        Steepest-descent passes per improved construction.
+    sweeps : int
+        Simulated-annealing sweeps per improved construction (0: descent only).
     time_limit : float or None
-        Seconds after which no new construction or pass starts (at least one
-        construction always completes).
+        Seconds after which no new construction, pass or sweep starts (at least one
+        construction always completes). A run cut short by it is still valid but may
+        differ between runs with the same seed.
 
     Returns
     -------
@@ -211,8 +219,14 @@ def max_p_regions(
     pop = prepare_floor_variable(floor_variable, n)
     if not np.isfinite(floor) or floor <= 0:
         raise AnalysisError(f"floor: must be a positive number, got {floor}")
-    if n_constructions < 1 or n_improve < 1 or max_passes < 0:
-        raise AnalysisError("n_constructions and n_improve must be >= 1, max_passes >= 0")
+    if n_constructions is None:
+        n_constructions = min(100, max(10, 250_000 // n))
+    if n_improve is None:
+        n_improve = min(10, max(1, 5_000 // n))
+    if n_constructions < 1 or n_improve < 1 or max_passes < 0 or sweeps < 0 or recombine_rounds < 0:
+        raise AnalysisError(
+            "n_constructions and n_improve must be >= 1, max_passes, recombine_rounds and sweeps >= 0"
+        )
     check_components_reach_floor(adj, pop, float(floor))
     indptr = adj.indptr.astype(np.int64)
     indices = adj.indices.astype(np.int64)
@@ -243,6 +257,18 @@ def max_p_regions(
             z, indptr, indices, lab, pop, float(floor), max_passes=max_passes, deadline=deadline
         )
         iterations += moves
+        for _ in range(recombine_rounds):
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            improved, changes = recombine(
+                z, indptr, indices, improved, pop, float(floor), rng=rng, deadline=deadline
+            )
+            if changes == 0:
+                break
+            improved, moves = improve_by_moves(
+                z, indptr, indices, improved, pop, float(floor), max_passes=max_passes, deadline=deadline
+            )
+            iterations += changes + moves
         if sweeps > 0:
             improved, moves = anneal(
                 z, indptr, indices, improved, pop, float(floor), rng=rng, sweeps=sweeps, deadline=deadline

@@ -191,8 +191,14 @@ def skater_regions(
     if refine and p > 1:
         deadline = None if time_limit is None else started + float(time_limit)
         labels, moves = improve_by_moves(
-            z, adj.indptr.astype(np.int64), adj.indices.astype(np.int64), labels, pop, floor_value,
-            max_passes=max_passes, deadline=deadline,
+            z,
+            adj.indptr.astype(np.int64),
+            adj.indices.astype(np.int64),
+            labels,
+            pop,
+            floor_value,
+            max_passes=max_passes,
+            deadline=deadline,
         )
         iterations += moves
     labels = relabel(labels)
@@ -206,4 +212,3 @@ def skater_regions(
         seconds=time.perf_counter() - started,
         method="skater",
     )
-

@@ -1,3 +1,7 @@
 from .areas import Area, AreaLevel, Region
+from .indicators import Derivation, Indicator, IndicatorKind, IndicatorValue, Polarity, ValueStatus
 
-__all__ = ["Area", "AreaLevel", "Region"]
+__all__ = [
+    "Area", "AreaLevel", "Derivation", "Indicator", "IndicatorKind", "IndicatorValue", "Polarity", "Region",
+    "ValueStatus",
+]

@@ -17,6 +17,10 @@ class Region(models.Model):
     name = models.CharField(_("Name"), max_length=200)
     ars = models.CharField(_("Regionalschlüssel"), max_length=12, blank=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+    is_reference = models.BooleanField(
+        _("Vergleichsregion"), default=False,
+        help_text=_("Nur für Vergleiche und Karten (z. B. alle NRW-Kreise); Orte werden ihr nicht zugeordnet."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -31,7 +31,7 @@ _lock = Lock()
 
 def _stamp() -> tuple[Any, ...]:
     agg = Area.objects.aggregate(n=Max("id"))
-    return (agg["n"], Area.objects.count())
+    return (agg["n"], Area.objects.count(), Area.objects.filter(valid_to__isnull=True).count())
 
 
 def _index() -> _Index:
@@ -41,7 +41,8 @@ def _index() -> _Index:
         if idx is not None and idx.stamp == stamp:
             return idx
         rows = list(
-            Area.objects.exclude(geometry=None).select_related("level").only(
+            Area.objects.exclude(geometry=None).filter(region__is_reference=False, valid_to__isnull=True)
+            .select_related("level").only(
                 "id", "geometry", "level__rank", "level__is_municipality"
             )
         )
@@ -64,7 +65,9 @@ def areas_containing(*, lon: float, lat: float) -> list[Area]:
     if len(hits) == 0:
         return []
     order = sorted((int(i) for i in np.asarray(hits)), key=lambda i: idx.ranks[i])
-    areas = Area.objects.in_bulk([idx.ids[i] for i in order])
+    areas = Area.objects.select_related("level").defer("geometry", "geometry_web").in_bulk(
+        [idx.ids[i] for i in order]
+    )
     return [areas[idx.ids[i]] for i in order if idx.ids[i] in areas]
 
 

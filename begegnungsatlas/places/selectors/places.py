@@ -80,14 +80,22 @@ def _choice(value: Any, allowed: list[str]) -> str:
 
 def places_base() -> QuerySet[Place]:
     """Published places with everything a list, map or export shows, in a fixed number of queries."""
+    return _with_relations(Place.objects.filter(is_published=True))
+
+
+# Area geometries are large GeoJSON (Dortmund's outline alone is ~300 KB): never load them with a place.
+AREA_GEOMETRY_FIELDS = ("kommune__geometry", "kommune__geometry_web", "area__geometry", "area__geometry_web")
+
+
+def _with_relations(qs: QuerySet[Place]) -> QuerySet[Place]:
     return (
-        Place.objects.filter(is_published=True)
-        .select_related("kommune", "area")
+        qs.select_related("kommune", "area")
+        .defer(*AREA_GEOMETRY_FIELDS)
         .prefetch_related(
             "target_groups",
             "qualities",
             Prefetch("place_actors", queryset=PlaceActor.objects.select_related("organisation")),
-            Prefetch("offers", queryset=Offer.objects.prefetch_related("target_groups")),
+            Prefetch("offers", queryset=Offer.objects.select_related("organisation").prefetch_related("target_groups")),
         )
     )
 
@@ -137,5 +145,5 @@ def places_search(f: PlaceFilter, *, at: datetime | None = None) -> list[Place]:
 
 
 def place_detail(*, pk: int, include_unpublished: bool = False) -> Place:
-    qs = places_base() if not include_unpublished else places_base().model.objects.all()
+    qs = places_base() if not include_unpublished else _with_relations(Place.objects.all())
     return qs.get(pk=pk)

@@ -27,7 +27,7 @@ SCALAR_FIELDS = [
 def place_snapshot(place: Place) -> dict[str, Any]:
     """A JSON-serialisable view of the editable fields (for the history)."""
     data: dict[str, Any] = {f: getattr(place, f) for f in SCALAR_FIELDS}
-    data["kommune"] = place.kommune.name if place.kommune_id else None
+    data["kommune"] = _kommune_name(place)
     if place.pk:
         data["target_groups"] = sorted(place.target_groups.values_list("slug", flat=True))
         data["qualities"] = sorted(place.qualities.values_list("slug", flat=True))
@@ -35,6 +35,17 @@ def place_snapshot(place: Place) -> dict[str, Any]:
             f"{a.organisation.name} ({a.role})" for a in place.place_actors.select_related("organisation")
         )
     return data
+
+
+def _kommune_name(place: Place) -> str | None:
+    if not place.kommune_id:
+        return None
+    if Place.kommune.is_cached(place) and place.kommune is not None:
+        return place.kommune.name
+    # Only the name: an Area row carries its (large) geometry.
+    from begegnungsatlas.atlas.models import Area
+
+    return Area.objects.filter(pk=place.kommune_id).values_list("name", flat=True).first()
 
 
 def _validate(data: dict[str, Any]) -> dict[str, Any]:
@@ -50,18 +61,19 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     lon, lat = clean.get("lon"), clean.get("lat")
     if (lon is None) != (lat is None):
         raise PlaceError(_("Bitte geben Sie Längen- und Breitengrad gemeinsam an."))
-    if lon is not None and lat is not None:
-        if not (-180 <= float(lon) <= 180 and -90 <= float(lat) <= 90):
-            raise PlaceError(_("Die Koordinaten liegen außerhalb des gültigen Bereichs."))
+    if lon is not None and lat is not None and not (-180 <= float(lon) <= 180 and -90 <= float(lat) <= 90):
+        raise PlaceError(_("Die Koordinaten liegen außerhalb des gültigen Bereichs."))
     kind = clean.get("kind", PlaceKind.PHYSICAL)
     if kind != PlaceKind.VIRTUAL and clean.get("status") != "potential" and lon is None and "lon" in clean:
         raise PlaceError(_("Ein Ort vor Ort braucht eine Lage (Koordinaten oder Klick auf die Karte)."))
     return clean
 
 
-def _assign_areas(place: Place, *, require_inside: bool) -> None:
+def _assign_areas(place: Place, *, require_inside: bool, actor: Any = None) -> None:
     if place.lon is None or place.lat is None:
-        place.kommune, place.area = None, None
+        # A virtual place (or a Potenzialraum without a point) of a municipal editor belongs to its Kommune.
+        own = getattr(actor, "kommune", None) if getattr(actor, "role", None) == "kommune_editor" else None
+        place.kommune, place.area = own, None
         return
     kommune, area = area_assignment(lon=place.lon, lat=place.lat)
     if kommune is None and require_inside:
@@ -86,9 +98,13 @@ def _set_relations(
         place.qualities.set(_vocab(Quality, qualities))
     if actors is not None:
         place.place_actors.all().delete()
+        seen: set[tuple[int, str]] = set()
         for org, role in actors:
             if role not in ActorRole.values:
                 raise PlaceError(_("Unbekannte Rolle eines Akteurs: %(role)s") % {"role": role})
+            if (org.pk, role) in seen:
+                continue
+            seen.add((org.pk, role))
             PlaceActor.objects.create(place=place, organisation=org, role=role)
 
 
@@ -119,12 +135,22 @@ def place_create(
 ) -> Place:
     clean = _validate(data)
     place = Place(**{k: v for k, v in clean.items() if k in SCALAR_FIELDS})
-    _assign_areas(place, require_inside=require_inside)
+    _assign_areas(place, require_inside=require_inside, actor=actor if check_permission else None)
     if check_permission:
-        can_create_place(actor, kommune=place.kommune).enforce()
+        decision = can_create_place(actor, kommune=place.kommune)
+        if not decision.allowed and place.kommune is not None and getattr(actor, "role", None) == "kommune_editor":
+            raise PlaceError(
+                _("Der Punkt liegt in %(kommune)s. Sie dürfen Orte nur innerhalb Ihrer eigenen Kommune anlegen.")
+                % {"kommune": place.kommune.name}
+            )
+        decision.enforce()
     place.save()
-    if actors is None and check_permission and getattr(actor, "organisation_id", None) and actor.role == "operator":
-        actors = [(actor.organisation, ActorRole.RUNS)]
+    if check_permission and getattr(actor, "organisation_id", None) and actor.role == "operator":
+        # An operator's new place is always run by its own organisation (otherwise it could not edit it).
+        actors = list(actors or [])
+        if not any(org.pk == actor.organisation_id and role in (ActorRole.RUNS, ActorRole.PROVIDES)
+                   for org, role in actors):
+            actors.append((actor.organisation, ActorRole.RUNS))
     _set_relations(place, target_groups=target_groups, qualities=qualities, actors=actors)
     audit_record(actor=actor, action=audit_action, obj=place, changes={"new": _jsonable(place_snapshot(place))})
     return place
@@ -147,11 +173,19 @@ def place_update(
     clean = _validate(merged)
     for key in SCALAR_FIELDS:
         setattr(place, key, clean.get(key))
-    _assign_areas(place, require_inside=True)
+    _assign_areas(place, require_inside=True, actor=actor)
     # A municipal editor must not move a place into another Kommune.
-    can_edit_place(actor, place).enforce()
+    moved = can_edit_place(actor, place)
+    if not moved.allowed:
+        raise PlaceError(
+            _("Der Punkt liegt in %(kommune)s. Sie dürfen Orte nur innerhalb Ihrer eigenen Kommune führen.")
+            % {"kommune": place.kommune.name if place.kommune is not None else _("keiner Kommune")}
+        )
     place.save()
     _set_relations(place, target_groups=target_groups, qualities=qualities, actors=actors)
+    if actors is not None and not can_edit_place(actor, place).allowed:
+        # An operator must not take its own organisation off the place (it would lock itself out).
+        raise PlaceError(_("Ihre Organisation muss den Ort weiterhin bereitstellen oder bespielen."))
     changes = diff_fields(_jsonable(before), _jsonable(place_snapshot(place)))
     if changes:
         audit_record(actor=actor, action="place.update", obj=place, changes=changes)
@@ -172,3 +206,27 @@ def place_delete(*, actor: Any, place: Place) -> None:
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if isinstance(v, str | int | float | bool | list | type(None)) else str(v)) for k, v in data.items()}
+
+
+@transaction.atomic
+def place_save(
+    *,
+    actor: Any,
+    place: Place | None,
+    data: dict[str, Any],
+    target_groups: Iterable[TargetGroup | str] | None = None,
+    qualities: Iterable[Quality | str] | None = None,
+    actors: Iterable[tuple[Organisation, str]] | None = None,
+    offers: list[dict[str, Any]] | None = None,
+) -> Place:
+    """Create or update a place together with its offers, all or nothing (the editor form's one call)."""
+    from .offers import offers_sync
+
+    if place is None or place.pk is None:
+        saved = place_create(actor=actor, data=data, target_groups=target_groups, qualities=qualities, actors=actors)
+    else:
+        saved = place_update(actor=actor, place=place, data=data, target_groups=target_groups, qualities=qualities,
+                             actors=actors)
+    if offers is not None:
+        offers_sync(actor=actor, place=saved, offers=offers)
+    return saved

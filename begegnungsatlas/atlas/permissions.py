@@ -1,0 +1,36 @@
+"""Who may do what in the atlas. Reading is public (public statistics) except internal indicators;
+importing and editing are for the social planners only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
+
+
+def can_read_internal(user: Any) -> bool:
+    return has_role(user, Role.PLANNER)
+
+
+def can_view_indicator(user: Any, indicator: Any) -> Decision:
+    if not indicator.is_internal:
+        return allow(_("Öffentliche Statistik."))
+    if can_read_internal(user):
+        return allow(_("Interner Indikator, Sozialplanung."))
+    if not is_authenticated(user):
+        return deny(_("Dieser Indikator ist intern. Bitte melden Sie sich an."))
+    return deny(_("Dieser Indikator ist intern und nur für die Sozialplanung sichtbar."))
+
+
+def can_import(user: Any) -> Decision:
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    if has_role(user, Role.PLANNER):
+        return allow(_("Sozialplanung darf Daten einspielen."))
+    return deny(_("Nur die Sozialplanung darf Gebiete und Indikatoren einspielen oder ändern."))
+
+
+can_edit_indicators = can_import

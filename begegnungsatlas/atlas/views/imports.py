@@ -1,0 +1,164 @@
+"""Upload → preview with column mapping → import (planner only). The upload is kept in private storage under a
+random token between the steps; services do the work, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..errors import AtlasError, ImportRejected
+from ..models import AreaLevel, Indicator
+from ..permissions import can_import
+from ..selectors.payload import invalidate
+from ..services.boundaries import boundaries_import, read_boundaries
+from ..services.tables import read_table
+from ..services.values_import import Mapping, genesis_mapping, values_import
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _dir() -> Path:
+    d = Path(settings.PRIVATE_MEDIA_ROOT) / "atlas-import"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _save(data: bytes) -> str:
+    token = uuid.uuid4().hex
+    (_dir() / token).write_bytes(data)
+    return token
+
+
+def _load(token: str) -> bytes:
+    if not TOKEN.match(token) or not (_dir() / token).exists():
+        raise Http404(_("Die hochgeladene Datei ist nicht mehr vorhanden. Bitte erneut hochladen."))
+    return (_dir() / token).read_bytes()
+
+
+def _upload(request: HttpRequest) -> bytes:
+    f = request.FILES.get("datei")
+    if f is None:
+        raise AtlasError(_("Bitte eine Datei auswählen."))
+    limit = int(getattr(settings, "BEGEGNUNGSATLAS_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
+    if f.size > limit:
+        raise AtlasError(_("Die Datei ist zu groß (höchstens %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
+    return f.read()
+
+
+def _levels() -> list[AreaLevel]:
+    return list(AreaLevel.objects.select_related("region").order_by("region__name", "rank"))
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    can_import(request.user).enforce()
+    error = ""
+    if request.method == "POST":
+        kind = request.POST.get("art", "werte")
+        try:
+            data = _upload(request)
+            if kind == "grenzen":
+                read_boundaries(data)
+                return redirect(reverse("atlas:import_boundaries", args=[_save(data)]))
+            read_table(data, encoding=request.POST.get("kodierung", "auto"))
+            token = _save(data)
+            return redirect(reverse("atlas:import_values", args=[token]) + "?kodierung=" + request.POST.get("kodierung", "auto"))
+        except AtlasError as exc:
+            error = str(exc)
+    return render(request, "atlas/import_upload.html", {"error": error}, status=400 if error else 200)
+
+
+def _mapping_from_post(post: dict, table, indicators: dict[str, Indicator]) -> Mapping:
+    try:
+        level = AreaLevel.objects.get(pk=int(post.get("ebene", "0")))
+    except (AreaLevel.DoesNotExist, ValueError) as exc:
+        raise AtlasError(_("Bitte eine Gebietsebene wählen.")) from exc
+    layout = post.get("layout", "long")
+    fixed = indicators.get(post.get("indikator", ""))
+    if layout == "genesis":
+        m = genesis_mapping(table, level=level, indicator=fixed, skip_unmatched=bool(post.get("ueberspringen")))
+        return m
+    value_columns = {}
+    if layout == "wide":
+        for i, col in enumerate(table.header):
+            slug = post.get(f"spalte_{i}", "")
+            if slug and slug in indicators:
+                value_columns[col] = indicators[slug]
+    return Mapping(
+        level=level, area_column=post.get("gebietsspalte", ""), layout=layout,
+        match_by=post.get("zuordnung", "code"), decimal=post.get("dezimal", "de"),
+        value_column=post.get("wertspalte", ""), indicator_column=post.get("indikatorspalte", ""),
+        indicator=fixed if not post.get("indikatorspalte") else None, flag_column=post.get("zeichenspalte", ""),
+        value_columns=value_columns, period_column=post.get("zeitspalte", ""), period=post.get("zeitpunkt", ""),
+        skip_unmatched=bool(post.get("ueberspringen")),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_values(request: HttpRequest, token: str) -> HttpResponse:
+    can_import(request.user).enforce()
+    encoding = request.GET.get("kodierung") or request.POST.get("kodierung") or "auto"
+    try:
+        table = read_table(_load(token), encoding=encoding)
+    except AtlasError as exc:
+        return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
+    indicators = {i.slug: i for i in Indicator.objects.filter(derivation="").order_by("title")}
+    ctx = {
+        "token": token, "table": table, "preview": table.rows[:10], "n_rows": len(table.rows),
+        "levels": _levels(), "indicators": indicators.values(), "encoding": encoding,
+        "post": request.POST if request.method == "POST" else {
+            "layout": table.layout, "dezimal": "de" if table.delimiter != "," else "en",
+        },
+        "error": "", "problems": [], "result": None,
+    }
+    if request.method == "POST":
+        try:
+            mapping = _mapping_from_post(request.POST, table, indicators)
+            ctx["result"] = values_import(table=table, mapping=mapping, actor=request.user)
+            (_dir() / token).unlink(missing_ok=True)
+        except ImportRejected as exc:
+            ctx["error"], ctx["problems"] = str(exc), exc.problems
+        except AtlasError as exc:
+            ctx["error"] = str(exc)
+    status = 400 if ctx["error"] else 200
+    return render(request, "atlas/import_values.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
+    can_import(request.user).enforce()
+    try:
+        bf = read_boundaries(_load(token))
+    except AtlasError as exc:
+        return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
+    ctx = {"token": token, "bf": bf, "fields": bf.fields, "levels": _levels(), "error": "", "problems": [],
+           "report": None, "post": request.POST, "n": len(bf.features),
+           "sample": [p for p, _g in bf.features[:5]]}
+    if request.method == "POST":
+        try:
+            level = AreaLevel.objects.get(pk=int(request.POST.get("ebene", "0")))
+            raw = request.POST.get("gueltig_ab", "").strip()
+            valid_from = dt.date.fromisoformat(raw) if raw else None
+            ctx["report"] = boundaries_import(
+                level=level, boundary_file=bf, code_field=request.POST.get("schluessel", ""),
+                name_field=request.POST.get("name", ""), parent_field=request.POST.get("oberes", ""),
+                valid_from=valid_from, source=request.POST.get("quelle", ""), actor=request.user,
+            )
+            invalidate(level.id)
+            (_dir() / token).unlink(missing_ok=True)
+        except ImportRejected as exc:
+            ctx["error"], ctx["problems"] = str(exc), exc.problems
+        except (AtlasError, ValueError) as exc:
+            ctx["error"] = str(exc) if isinstance(exc, AtlasError) else _("Ungültige Eingabe: %(e)s") % {"e": exc}
+        except AreaLevel.DoesNotExist:
+            ctx["error"] = _("Bitte eine Gebietsebene wählen.")
+    return render(request, "atlas/import_boundaries.html", ctx, status=400 if ctx["error"] else 200)

@@ -1,0 +1,136 @@
+"""Grants: budget lines with the remaining amount, quotes and invoices, four-eyes approval, payment, contract."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import letters, selectors
+from ..errors import FundingError
+from ..forms import ContractForm, PayForm, VoucherForm
+from ..models import Grant, Voucher
+from ..permissions import can_manage, can_upload_voucher, can_view_grant
+from ..services import grants as services
+from ._common import form_errors, need_login, run
+
+
+def _grant(request: HttpRequest, pk: int) -> Grant:
+    grant = get_object_or_404(Grant.objects.select_related("application"), pk=pk)
+    can_view_grant(request.user, grant).enforce()
+    return selectors.grant_detail(pk)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    grant = _grant(request, pk)
+    office = bool(can_manage(request.user))
+    contract = getattr(grant, "contract", None)
+    return render(request, "funding/grant_detail.html", {
+        "grant": grant, "application": grant.application, "lines": grant.lines.all(), "vouchers": grant.vouchers.all(),
+        "office": office, "may_upload": bool(can_upload_voucher(request.user, grant)),
+        "voucher_form": VoucherForm(grant=grant, initial={"date": timezone.localdate()}),
+        "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
+        "contract": contract, "parties": contract.parties.all() if contract else [],
+        "contract_form": ContractForm(initial={f: getattr(contract, f) for f in ContractForm.base_fields})
+        if contract and office else None,
+        "bookings": [b for line in grant.lines.all() for b in line.bookings.select_related("by", "voucher")],
+        "history": selectors.audit_for(grant),
+    })
+
+
+@require_POST
+def voucher_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    grant = _grant(request, pk)
+    can_upload_voucher(request.user, grant).enforce()
+    form = VoucherForm(request.POST, request.FILES, grant=grant)
+    back = reverse("funding:grant", args=[pk])
+    if not form.is_valid():
+        messages.error(request, _("Beleg nicht gespeichert. %(errors)s") % {"errors": form_errors(form)})
+        return redirect(back)
+    d = form.cleaned_data
+    return run(request, lambda: services.voucher_upload(
+        actor=request.user, grant=grant, line=d["line"], kind=d["kind"], supplier=d["supplier"],
+        amount_cents=d["amount"], cost_type=d["cost_type"], date_=d["date"], upload=d["file"],
+        description=d["description"], quote=d["quote"]), success=_("Beleg gespeichert."), back=back)
+
+
+def _voucher(request: HttpRequest, pk: int) -> Voucher:
+    voucher = get_object_or_404(Voucher.objects.select_related("grant__application"), pk=pk)
+    can_view_grant(request.user, voucher.grant).enforce()
+    can_manage(request.user).enforce()
+    return voucher
+
+
+@require_POST
+def voucher_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    voucher = _voucher(request, pk)
+    back = reverse("funding:grant", args=[voucher.grant_id])
+    if action == "check":
+        return run(request, lambda: services.voucher_check(actor=request.user, voucher=voucher,
+                                                           note=request.POST.get("note", "")),
+                   success=_("Beleg geprüft."), back=back)
+    if action == "approve":
+        return run(request, lambda: services.voucher_approve(actor=request.user, voucher=voucher),
+                   success=_("Rechnung freigegeben und gebucht."), back=back)
+    if action == "pay":
+        form = PayForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect(back)
+        d = form.cleaned_data
+        return run(request, lambda: services.voucher_pay(actor=request.user, voucher=voucher, payee=d["payee"],
+                                                         paid_on=d["paid_on"], reference=d["reference"]),
+                   success=_("Zahlung erfasst."), back=back)
+    messages.error(request, _("Unbekannte Aktion."))
+    return redirect(back)
+
+
+@require_POST
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    grant = _grant(request, pk)
+    can_manage(request.user).enforce()
+    form = ContractForm(request.POST)
+    back = reverse("funding:grant", args=[pk]) + "#vertrag"
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(back)
+    n = min(int(request.POST.get("party-count", "0") or 0), 30)
+    parties = [{k: request.POST.get(f"party-{i}-{k}", "").strip()
+                for k in ("name", "kind", "responsibilities", "tasks", "duties", "signed_on")} for i in range(n)]
+    try:
+        from datetime import date
+
+        for p in parties:
+            p["signed_on"] = date.fromisoformat(p["signed_on"]) if p["signed_on"] else None
+    except ValueError:
+        messages.error(request, _("Unterschriftsdatum bitte als Datum angeben."))
+        return redirect(back)
+    try:
+        services.contract_update(actor=request.user, contract=grant.contract, data=form.cleaned_data,
+                                 parties=parties)
+    except FundingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Vertrag gespeichert."))
+    return redirect(back)
+
+
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    grant = _grant(request, pk)
+    response = HttpResponse(letters.contract_pdf(grant.contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="Kooperationsvertrag-{grant.application.reference}.pdf"'
+    return response

@@ -1,0 +1,77 @@
+"""The reviewer's page: score each criterion with a reason, or declare a conflict of interest."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..errors import FundingError
+from ..models import ReviewAssignment
+from ..permissions import can_review
+from ..services.reviews import conflict_declare, review_save
+from ._common import need_login, run
+
+
+def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("application__call", "application__kommune", "reviewer"), pk=pk)
+    if assignment.reviewer_id != request.user.pk:
+        can_review(request.user, assignment).enforce()
+    return assignment
+
+
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    assignment = _assignment(request, pk)
+    application = assignment.application
+    criteria = list(application.call.criteria.all())
+    if request.method == "POST":
+        can_review(request.user, assignment).enforce()
+        scores = {}
+        problems = []
+        for c in criteria:
+            raw = request.POST.get(f"points-{c.pk}", "").strip()
+            if raw and not raw.isdigit():
+                problems.append(_("„%(c)s“: Punkte als ganze Zahl.") % {"c": c.name})
+                continue
+            scores[c.pk] = (int(raw) if raw else None, request.POST.get(f"reason-{c.pk}", ""))
+        if problems:
+            messages.error(request, " ".join(problems))
+        else:
+            submit = request.POST.get("submit") == "1"
+            try:
+                review_save(actor=request.user, assignment=assignment, scores=scores, submit=submit)
+            except FundingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Bewertung abgegeben.") if submit else _("Zwischenstand gespeichert."))
+                return redirect("funding:review", pk=pk)
+    existing = {s.criterion_id: s for s in assignment.scores.all()}
+    rows = [{"criterion": c, "score": existing.get(c.pk),
+             "points": request.POST.get(f"points-{c.pk}") if request.method == "POST" else
+             (existing[c.pk].points if c.pk in existing else ""),
+             "reason": request.POST.get(f"reason-{c.pk}") if request.method == "POST" else
+             (existing[c.pk].reason if c.pk in existing else "")} for c in criteria]
+    total = selectors.weighted_total(list(existing.values()), {c.pk: c.weight for c in criteria})
+    return render(request, "funding/review.html", {
+        "assignment": assignment, "application": application, "rows": rows, "total": total,
+        "scale": range(0, application.call.scale_max + 1), "may_review": bool(can_review(request.user, assignment)),
+        "others": selectors.visible_reviews(request.user, application) if assignment.submitted_at else [],
+    })
+
+
+@require_POST
+def conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    assignment = _assignment(request, pk)
+    return run(request, lambda: conflict_declare(actor=request.user, assignment=assignment,
+                                                 note=request.POST.get("note", "")),
+               success=_("Befangenheit erklärt. Die Bewerbung ist für Sie jetzt gesperrt."),
+               back=reverse("funding:index"))

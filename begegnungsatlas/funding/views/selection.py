@@ -1,0 +1,53 @@
+"""Selection: pure ranking and the spatial spread rule side by side; the decision with reasons."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .. import selectors
+from ..errors import FundingError
+from ..forms import SelectionParamsForm
+from ..models import Call
+from ..permissions import can_manage, can_read_all
+from ..services.selection import selection_decide
+from ._common import need_login
+
+
+def selection(request: HttpRequest, pk: int) -> HttpResponse:
+    if (r := need_login(request)) is not None:
+        return r
+    can_read_all(request.user).enforce()
+    call = get_object_or_404(Call, pk=pk)
+    params = SelectionParamsForm(request.GET or None)
+    penalty, radius, one = 0.5, 20.0, True
+    if request.GET and params.is_valid():
+        penalty = float(params.cleaned_data["penalty"])
+        radius = float(params.cleaned_data["radius_km"])
+        one = params.cleaned_data["one_per_kommune"]
+    elif request.GET:
+        messages.error(request, _("Ungültige Parameter; es gelten die Voreinstellungen."))
+        params = SelectionParamsForm()
+    result = selectors.selection(call, penalty=penalty, radius_km=radius, one_per_kommune=one)
+    if request.method == "POST":
+        can_manage(request.user).enforce()
+        selected = [int(x) for x in request.POST.getlist("selected") if x.isdigit()]
+        reasons = {s.application.pk: request.POST.get(f"reason-{s.application.pk}", "")
+                   for s in result["ranking"]}
+        for a in result["unscored"]:
+            reasons[a.pk] = request.POST.get(f"reason-{a.pk}", "")
+        try:
+            selection_decide(actor=request.user, call=call, selected=selected, reasons=reasons,
+                             note=_("Abzug %(p)s Punkte, Radius %(r)s km, eine je Kommune: %(o)s")
+                             % {"p": penalty, "r": radius, "o": _("ja") if one else _("nein")})
+        except FundingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Entscheidung gespeichert; die Bescheide wurden versandt."))
+            return redirect("funding:call", pk=call.pk)
+    return render(request, "funding/selection.html", {
+        "call": call, "params": params, "result": result, "penalty": penalty, "radius": radius, "one": one,
+        "may_manage": bool(can_manage(request.user)), "posted": request.POST if request.method == "POST" else None,
+    })

@@ -1,0 +1,32 @@
+"""Helpers shared by the place views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from begegnungsatlas.core.permissions import Decision, is_authenticated
+
+
+def denied_response(request: HttpRequest, decision: Decision) -> HttpResponse | None:
+    """``None`` when allowed; a redirect to the login page for anonymous people; otherwise 403 with the reason."""
+    if decision.allowed:
+        return None
+    if not is_authenticated(request.user):
+        return redirect_to_login(request.get_full_path())
+    decision.enforce()
+    return None  # pragma: no cover - enforce() raised
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client address for the rate limit (REMOTE_ADDR; a proxy in front must set it, e.g. via gunicorn)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def qs_without(request: HttpRequest, *keys: str) -> str:
+    params: Any = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return str(params.urlencode())
