@@ -5,11 +5,13 @@ Builds plain dicts for ``reports.render_pdf`` and sends mail through Django's ma
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.places.models import OrganisationKind
@@ -21,7 +23,22 @@ from .rules import local
 
 SENDER = "Kreis Düren – Amt für Generationen, Demografie, Inklusion und Sozialplanung"
 
+F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _in_german(func: F) -> F:
+    """Letters, notices, contracts and frozen revisions are official German documents, whatever UI language
+    the person who triggered them uses (a fresh ``override`` per call, so it is thread-safe and nestable)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override("de"):
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_in_german
 def application_data(application: Application) -> dict[str, Any]:
     """The applicant's content as a JSON-serialisable dict (what a revision freezes)."""
     return {
@@ -51,6 +68,7 @@ def _dash(value: Any) -> str:
     return "–" if value in (None, "") else str(value)
 
 
+@_in_german
 def application_pdf(application: Application, revision: ApplicationRevision | None = None) -> bytes:
     """The PDF copy of a submitted revision (default: the latest), or of the current draft."""
     revision = revision or application.revisions.order_by("-number").first()
@@ -88,6 +106,7 @@ def application_pdf(application: Application, revision: ApplicationRevision | No
     })
 
 
+@_in_german
 def send_receipt(application: Application) -> None:
     """Receipt (Eingangsbestätigung) with the PDF copy of the submitted revision."""
     revision = application.revisions.order_by("-number").first()
@@ -110,6 +129,7 @@ def send_receipt(application: Application) -> None:
     message.send()
 
 
+@_in_german
 def notice_pdf(application: Application) -> bytes:
     selected = application.decision == Decision.SELECTED
     call = application.call
@@ -145,6 +165,7 @@ def notice_pdf(application: Application) -> bytes:
     })
 
 
+@_in_german
 def send_notice(application: Application) -> None:
     recipients = [e for e in {application.contact_email, application.created_by.email} if e]
     if not recipients:
@@ -160,6 +181,7 @@ def send_notice(application: Application) -> None:
     message.send()
 
 
+@_in_german
 def contract_pdf(contract: Contract) -> bytes:
     grant = contract.grant
     application = grant.application

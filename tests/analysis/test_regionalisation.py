@@ -182,10 +182,61 @@ def test_max_p_is_reproducible_with_a_seed() -> None:
 def test_max_p_local_search_improves_on_construction() -> None:
     adj = contiguity_from_polygons(lattice(10))
     attrs, pop = smooth_data(10)
-    plain = max_p_regions(attrs, adj, pop, 800.0, seed=2, n_improve=1, max_passes=0, sweeps=0)
+    plain = max_p_regions(
+        attrs, adj, pop, 800.0, seed=2, n_improve=1, max_passes=0, recombine_rounds=0, sweeps=0
+    )
     full = max_p_regions(attrs, adj, pop, 800.0, seed=2)
     assert full.n_regions >= plain.n_regions
     assert full.ssd < plain.ssd
+
+
+def test_max_p_merge_and_resplit_lowers_the_ssd_of_tight_regions() -> None:
+    # floor close to the mean region size: boundary moves alone are mostly blocked
+    side = 16
+    adj = contiguity_from_polygons(lattice(side))
+    attrs, pop = smooth_data(side)
+    moves_only = max_p_regions(attrs, adj, pop, 1000.0, seed=0, recombine_rounds=0)
+    both = max_p_regions(attrs, adj, pop, 1000.0, seed=0)
+    assert both.n_regions == moves_only.n_regions
+    assert both.ssd < moves_only.ssd
+    assert regions_are_contiguous(adj, both.labels)
+    assert both.population is not None
+    assert both.population.min() >= 1000.0
+
+
+def test_recombine_keeps_p_contiguity_and_floor_and_never_raises_the_ssd() -> None:
+    from begegnungsatlas.analysis.regionalisation._recombine import best_split, recombine
+
+    side = 12
+    adj = contiguity_from_polygons(lattice(side))
+    attrs, pop = smooth_data(side, seed=8)
+    z = (attrs - attrs.mean(0)) / attrs.std(0)
+    start = max_p_regions(
+        z, adj, pop, 900.0, seed=3, standardise=False, n_improve=1, max_passes=0, recombine_rounds=0
+    )
+    indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
+    labels, changes = recombine(z, indptr, indices, start.labels, pop, 900.0, rng=np.random.default_rng(1))
+    assert changes > 0
+    assert labels.max() + 1 == start.n_regions
+    assert regions_are_contiguous(adj, labels)
+    assert np.bincount(labels, weights=pop).min() >= 900.0
+    assert within_region_ssd(z, labels) < start.ssd
+    # a split of two adjacent regions is two connected parts above the floor, scored exactly
+    nbrs = [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(side * side)]
+    a = int(labels[0])
+    b = next(int(labels[v]) for u in np.flatnonzero(labels == a) for v in nbrs[u] if labels[v] != a)
+    pair = np.flatnonzero((labels == a) | (labels == b)).tolist()
+    zl, ql = z.tolist(), (z * z).sum(1).tolist()
+    val, part = best_split(pair, nbrs, zl, ql, pop.tolist(), 900.0, [None, [0.5, 2.0, 1.0]])
+    assert part
+    rest = sorted(set(pair) - set(part))
+    assert pop[part].sum() >= 900.0
+    assert pop[rest].sum() >= 900.0
+    two = np.zeros(side * side, dtype=np.int64)
+    two[rest] = 1
+    keep = np.asarray(pair)
+    assert regions_are_contiguous(adj[keep][:, keep], two[keep])
+    assert val == pytest.approx(within_region_ssd(z[keep], two[keep]))
 
 
 def test_max_p_time_limit_bounds_the_work_and_still_gives_valid_regions() -> None:

@@ -211,3 +211,38 @@ def test_the_sql_path_writes_through_copy_in_one_transaction(kommunen, sql_path_
     assert r.written == 200 * len(codes)
     v = IndicatorValue.objects.get(indicator=a, area__code=DUEREN, period="2001")
     assert v.value == 6001.5
+
+
+def _index_definitions() -> list[str]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'atlas_indicatorvalue' ORDER BY indexname")
+        indexes = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = 'atlas_indicatorvalue'::regclass ORDER BY conname")
+        return indexes + [f"{n}: {d}" for n, d in cur.fetchall()]
+
+
+@pytest.mark.postgres
+def test_bulk_load_with_index_rebuild_restores_every_index(kommunen, sql_path_only):
+    level, a, b = kommunen
+    before = _index_definitions()
+    body = f"ARS;A;B\n{DUEREN};1;2\n{JUELICH};3;.\n".encode()
+    mapping = Mapping(level=level, area_column="ARS", layout="wide", period="2024", value_columns={"A": a, "B": b})
+    r = values_import_csv(data=body, mapping=mapping, min_rows=0, rebuild_indexes=True)
+    assert r.written == 4
+    assert _index_definitions() == before
+    assert IndicatorValue.objects.filter(indicator__in=[a, b]).count() == 4
+
+
+@pytest.mark.postgres
+def test_duplicates_found_by_the_rebuilt_unique_index_are_reported(kommunen):
+    level, a, _b = kommunen
+    before = _index_definitions()
+    body = f"ARS;A;A2\n{DUEREN};1;2\n".encode()  # two columns mapped to the same indicator
+    mapping = Mapping(level=level, area_column="ARS", layout="wide", period="2024", value_columns={"A": a, "A2": a})
+    with pytest.raises(ImportRejected) as exc:
+        values_import_csv(data=body, mapping=mapping, min_rows=0, rebuild_indexes=True)
+    assert "doppelt" in exc.value.problems[0]["reason"]
+    assert (exc.value.problems[0]["line"], exc.value.problems[0]["column"]) == ("2", "A2")
+    assert _index_definitions() == before
+    assert not IndicatorValue.objects.filter(indicator=a).exists()

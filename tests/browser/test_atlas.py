@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 def test_choropleth_renders_and_classification_is_in_the_url(browser, live_server, regions, settings):
     from begegnungsatlas.atlas import demo
-
-    # The project's own static folder (Leaflet, site.css) is not in STATICFILES_DIRS yet (reported to the
-    # integrator); without it the live server cannot find Leaflet.
-    package_static = settings.PACKAGE_DIR / "static"
-    if package_static not in [type(package_static)(d) for d in settings.STATICFILES_DIRS]:
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, package_static]
 
     demo.indicators_dortmund(out=lambda *_a: None)
     page = browser.new_page()

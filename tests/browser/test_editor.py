@@ -5,34 +5,12 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, settings):
-    from begegnungsatlas.settings import PACKAGE_DIR
-
-    package_static = PACKAGE_DIR / "static"  # not yet in STATICFILES_DIRS (reported for settings.py)
-    if package_static not in [type(package_static)(d) for d in settings.STATICFILES_DIRS]:
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, package_static]
-    context = browser.new_context(locale="de-DE", viewport={"width": 1300, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
 
 
 def test_editor_logs_in_clicks_the_map_and_saves(live_server, regions, make_user, page):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from begegnungsatlas.funding import demo
 from begegnungsatlas.funding.models import Application
@@ -20,25 +20,8 @@ from begegnungsatlas.places.models import TargetGroup
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-Test-12345"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="de-DE")
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    yield pg
-    context.close()
 
 
 @pytest.fixture

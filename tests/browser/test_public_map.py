@@ -5,37 +5,13 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 DUEREN = "053580008008"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, settings):
-    # The project's own static folder (vendored Leaflet, site.css) is not in STATICFILES_DIRS yet
-    # (reported for settings.py); the live server finds it once it is.
-    from begegnungsatlas.settings import PACKAGE_DIR
-
-    package_static = PACKAGE_DIR / "static"
-    if package_static not in [type(package_static)(d) for d in settings.STATICFILES_DIRS]:
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, package_static]
-    context = browser.new_context(locale="de-DE", viewport={"width": 1400, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
 
 
 @pytest.fixture

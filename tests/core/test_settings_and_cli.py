@@ -85,3 +85,9 @@ def test_audit_events_are_append_only(planner):
     with pytest.raises(PermissionError, match="append-only"):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.get(pk=event.pk).actor_label == "planner"
+
+
+def test_german_even_when_the_browser_prefers_english(client, db):
+    page = client.get("/daten/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="de">' in page
+    assert "Datenquellen und Lizenzen" in page

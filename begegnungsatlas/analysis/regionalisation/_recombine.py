@@ -124,8 +124,8 @@ def best_split(
             sub_n[pj] += sub_n[j]
         best_j = -1
         for j in order[1:]:
-            pj = sub_p[j]
-            if pj < floor or tot_p - pj < floor:
+            pop_j = sub_p[j]
+            if pop_j < floor or tot_p - pop_j < floor:
                 continue
             sj = sub_s[j]
             nj = sub_n[j]
@@ -220,11 +220,10 @@ def recombine(
             a, b = divmod(key, p)
             state = tried.get((a, b))
             attempt = 0
-            if state is not None:
-                if state[0] == version[a] and state[1] == version[b]:
-                    attempt = state[2]
-                    if attempt >= 2:
-                        continue
+            if state is not None and state[0] == version[a] and state[1] == version[b]:
+                attempt = state[2]
+                if attempt >= 2:
+                    continue
             # the pair may no longer be adjacent after earlier changes in this round
             mem_a, mem_b = members[a], members[b]
             if not any(lab[w] == b for v in mem_a for w in nbrs[v]):
@@ -261,4 +260,3 @@ def recombine(
         if attempted == 0:
             break
     return np.array(lab, dtype=np.int64), changes
-

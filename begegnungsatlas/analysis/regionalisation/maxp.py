@@ -16,12 +16,17 @@ Heuristic (in the spirit of Wei, Rey & Knaap 2021, with our own growth rules):
    A region that runs out of candidates before the floor dissolves into *enclaves*,
    which are finally given to the neighbouring region whose SSD grows least.
 2. Only constructions with the largest ``p`` are kept; the ``n_improve`` best of them
-   (by SSD) go through the local search of ``_moves`` (boundary moves that keep every
-   region connected and above the floor), and the best result wins.
+   (by SSD) are improved, and the best result wins. Improvement: a descent of
+   ``_moves`` (boundary moves that keep every region connected and above the floor),
+   then ``recombine_rounds`` rounds of ``_recombine`` (merge two adjacent regions and
+   re-split them at the best floor-respecting cut of a spanning tree) each followed by
+   a descent, then optionally simulated annealing (``sweeps``). Construction packs
+   regions just above the floor, where single-area moves are mostly blocked by the
+   floor; merge-and-resplit moves many areas at once and is what lowers the SSD.
 
 Limits: a heuristic — the true maximum ``p`` is NP-hard to prove; the local search stops
-at a local optimum. Runtime is bounded by ``n_constructions``, ``max_passes`` and
-``time_limit``.
+at a local optimum. Runtime is bounded by ``n_constructions``, ``max_passes``,
+``recombine_rounds``, ``sweeps`` and ``time_limit``.
 """
 
 from __future__ import annotations
@@ -156,7 +161,7 @@ def max_p_regions(
     n_constructions: int | None = None,
     n_improve: int | None = None,
     max_passes: int = 50,
-    recombine_rounds: int = 4,
+    recombine_rounds: int | None = None,
     sweeps: int = 0,
     time_limit: float | None = 60.0,
 ) -> RegionalisationResult:
@@ -181,14 +186,20 @@ def max_p_regions(
     n_constructions, n_improve : int, optional
         Randomised constructions to run, and how many of the best ones (largest p, then
         SSD) to improve. Default: ``clip(250_000 // n, 10, 100)`` and
-        ``clip(20_000 // n, 2, 20)`` — effort depends only on ``n``, so results are
+        ``clip(2_500 // n, 1, 10)`` — effort depends only on ``n``, so results are
         reproducible.
     max_passes : int
-        Steepest-descent passes per improved construction.
+        Steepest-descent passes per descent.
+    recombine_rounds : int
+        Rounds of merge-and-resplit of adjacent region pairs (see ``_recombine``), each
+        followed by a descent, per improved construction; 0 switches it off. Default: 4
+        up to 5,000 areas, 2 above (a round costs about as much as 40 constructions).
     sweeps : int
-        Simulated-annealing sweeps per improved construction (0: descent only).
+        Simulated-annealing sweeps per improved construction after those rounds
+        (default 0, off: merge-and-resplit does more per second when regions are tight
+        around the floor).
     time_limit : float or None
-        Seconds after which no new construction, pass or sweep starts (at least one
+        Seconds after which no new construction, pass, round or sweep starts (at least one
         construction always completes). A run cut short by it is still valid but may
         differ between runs with the same seed.
 
@@ -222,7 +233,9 @@ def max_p_regions(
     if n_constructions is None:
         n_constructions = min(100, max(10, 250_000 // n))
     if n_improve is None:
-        n_improve = min(10, max(1, 5_000 // n))
+        n_improve = min(10, max(1, 2_500 // n))
+    if recombine_rounds is None:
+        recombine_rounds = 4 if n <= 5_000 else 2
     if n_constructions < 1 or n_improve < 1 or max_passes < 0 or sweeps < 0 or recombine_rounds < 0:
         raise AnalysisError(
             "n_constructions and n_improve must be >= 1, max_passes, recombine_rounds and sweeps >= 0"

@@ -27,7 +27,7 @@ import sys
 from typing import Any
 
 import psycopg
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.core.services import audit_record
@@ -38,6 +38,9 @@ from .values_import import ImportResult, Mapping, _area_lookup, _check_columns, 
 
 #: Files with fewer data rows go through the Python importer (the SQL path has a fixed cost of a few queries).
 FAST_MIN_ROWS = 20_000
+#: Loads of at least this many values, and at least as many as the table already holds, are written with the
+#: table's indexes dropped and rebuilt in bulk (see :func:`_lock_and_drop_indexes`).
+REBUILD_MIN_ROWS = 200_000
 
 # The file's number conventions as PostgreSQL regexes: ASCII digits only, so a match is always a number that
 # ``parse_number`` reads identically (Python's ``\d`` also accepts other digits: those cells take the Python path).
@@ -63,14 +66,14 @@ class _Fallback(Exception):
 
 
 def values_import_csv(*, data: bytes, mapping: Mapping, encoding: str = "auto", actor: Any = None,
-                      min_rows: int = FAST_MIN_ROWS) -> ImportResult:
+                      min_rows: int = FAST_MIN_ROWS, rebuild_indexes: bool | None = None) -> ImportResult:
     """Import a CSV/XLSX file's values all or nothing (see module doc); raise :class:`ImportRejected` otherwise."""
     if connection.vendor == "postgresql" and not data.startswith(XLSX_MAGIC) and data.strip():
         prepared = _prepare(data, encoding, mapping, min_rows)
         if prepared is not None:
             try:
                 with transaction.atomic():
-                    return _import_sql(*prepared, mapping=mapping, actor=actor)
+                    return _import_sql(*prepared, mapping=mapping, actor=actor, rebuild=rebuild_indexes)
             except (_Fallback, DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError):
                 pass  # rolled back to the savepoint; the Python importer gives the exact verdict and report
     return values_import(table=read_table(data, encoding=encoding), mapping=mapping, actor=actor)
@@ -102,7 +105,8 @@ def _quoted_field(delim: str) -> re.Pattern[str]:
     return re.compile(rf'(?:^|(?<={d}))"(?:[^"]|"")*"(?={d}|\r?$)', re.M)
 
 
-def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, actor: Any) -> ImportResult:
+def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, actor: Any,
+                rebuild: bool | None) -> ImportResult:
     width = len(header)
     cols = [f"c{i}" for i in range(width)]
     idx = {}
@@ -197,10 +201,14 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             parsed = parse_number(raw, decimal)
             signs.append((raw, parsed.value, parsed.status, parsed.flag))
         _fill(cur, _SIGNS, "raw text, value double precision, status text, flag text", signs)
-        cur.execute(f"ANALYZE {_STAGE}")
+
+        target = IndicatorValue._meta.db_table
+        expected = sum(area_counts[raw][0] for raw in area_ids) * len(value_cols)
+        if rebuild is None:
+            rebuild = expected >= REBUILD_MIN_ROWS and expected >= _estimated_rows(cur, target)
+        dropped = _lock_and_drop_indexes(cur, target) if rebuild else []
 
         # Replace the slice (indicator, period) × areas of the level, as the Python importer does.
-        target = IndicatorValue._meta.db_table
         area_table = Area._meta.db_table
         pair_list = sorted(pairs)
         cur.execute(
@@ -237,9 +245,15 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         cur.execute(sql, {"period": fixed_period, "ws": _PY_WHITESPACE, "plain": _SQL_PLAIN[decimal],
                           "number": _SQL_NUMBER[decimal]})
         written = cur.rowcount
-        expected = sum(area_counts[raw][0] for raw in area_ids) * len(value_cols)
         if written != expected:
             raise _Fallback  # some cell was neither a number nor a known sign: the Python importer names it
+        if dropped:
+            # Rebuild in bulk; the unique constraint is checked again here (a duplicate → IntegrityError → the
+            # Python importer reports it).
+            cur.execute("SET LOCAL maintenance_work_mem = '128MB'")
+            for create in dropped:
+                cur.execute(create)
+            cur.execute("SET LOCAL maintenance_work_mem TO DEFAULT")
         not_ok = sum(area_counts[raw][1] for raw in area_ids)
         for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS):
             cur.execute(f"DROP TABLE pg_temp.{t}")
@@ -253,6 +267,51 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         )
     slugs = list(Indicator.objects.filter(pk__in=indicators).values_list("slug", flat=True))
     return ImportResult(written, slugs, period_list, sorted(unmatched), not_ok)
+
+
+def _estimated_rows(cur: Any, table: str) -> float:
+    cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+    return max(cur.fetchone()[0], 0)
+
+
+def _lock_and_drop_indexes(cur: Any, table: str) -> list[str]:
+    """For a load at least as large as the table: lock it, drop its indexes, return the statements to rebuild them.
+
+    ``ACCESS EXCLUSIVE`` is taken before anything is changed and held to the end of the transaction: readers and
+    writers wait (nobody ever sees the table without its indexes or constraints, DDL is transactional) and on any
+    error the savepoint rollback restores the indexes. If the lock is not granted within a few seconds, or another
+    table refers to this one, nothing is dropped and the rows are written into the indexed table.
+    """
+    try:
+        with transaction.atomic():
+            cur.execute("SET LOCAL lock_timeout = '3s'")
+            cur.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # noqa: S608 - fixed identifier
+    except OperationalError:
+        return []
+    finally:
+        cur.execute("SET LOCAL lock_timeout TO DEFAULT")
+    cur.execute("SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass", [table])
+    if cur.fetchone():
+        return []
+    cur.execute(
+        "SELECT c.conname, pg_get_constraintdef(c.oid), c.conindid FROM pg_constraint c "
+        "WHERE c.conrelid = %s::regclass AND c.contype IN ('p', 'u') ORDER BY c.contype, c.conname", [table],
+    )
+    constraints = cur.fetchall()
+    cur.execute(
+        "SELECT i.relname, pg_get_indexdef(x.indexrelid), x.indexrelid FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass ORDER BY i.relname", [table],
+    )
+    by_constraint = {oid for _n, _d, oid in constraints}
+    indexes = [(name, definition) for name, definition, oid in cur.fetchall() if oid not in by_constraint]
+    creates = []
+    for name, definition, _oid in constraints:
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')  # noqa: S608 - names from the catalog
+        creates.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for name, definition in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+        creates.append(definition)
+    return creates
 
 
 def _fill(cur: Any, name: str, columns: str, rows: list[tuple[Any, ...]]) -> None:

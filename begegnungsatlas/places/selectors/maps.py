@@ -59,7 +59,7 @@ def area_outlines() -> dict[str, Any]:
             cached: dict[str, Any] = _outlines["data"]
             return cached
         areas = (Area.objects.select_related("level", "region")
-                 .filter(level__rank__in=[0, 1]).exclude(geometry=None).order_by("level__rank", "name"))
+                 .filter(level__rank__in=[0, 1], region__is_reference=False).exclude(geometry=None).order_by("level__rank", "name"))
         features = []
         for area in areas:
             # Dortmund's rank 0 is the city (already drawn by its Stadtbezirke); Kreis Düren's is the Kreis.

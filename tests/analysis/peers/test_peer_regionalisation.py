@@ -114,6 +114,22 @@ def test_maxp_lattice_10x10_no_worse_than_spopt() -> None:
     _assert_maxp_no_worse(_lattice_case(10), 1000.0)
 
 
+def test_maxp_lattice_20x20_at_least_as_many_regions_and_no_higher_ssd_than_spopt() -> None:
+    # floor 1,000 on 50..150 per cell: regions are tight around the floor (issue 3's case,
+    # small). Both criteria must hold at once, not only SSD at equal p.
+    cells, adj, z, pop = _lattice_case(20)
+    peer_p, peer_labels = _spopt_maxp(cells, adj, z, pop, 1000.0)
+    ours = max_p_regions(z, adj, pop, 1000.0, standardise=False, seed=0)
+    assert regions_are_contiguous(adj, ours.labels)
+    assert ours.population is not None
+    assert ours.population.min() >= 1000.0
+    peer_ssd = within_region_ssd(z, peer_labels)
+    assert ours.n_regions >= peer_p, f"max-p: {ours.n_regions} regions, spopt {peer_p}"
+    assert ours.ssd <= peer_ssd, (
+        f"max-p SSD {ours.ssd:.3f} ({ours.n_regions}) vs spopt {peer_ssd:.3f} ({peer_p})"
+    )
+
+
 def test_maxp_dortmund_unterbezirke_no_worse_than_spopt() -> None:
     _assert_maxp_no_worse(_dortmund_case(), 1500.0)
 

@@ -17,8 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from waitress import serve
 
-        from begegnungsatlas.wsgi import application
-
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Import the WSGI app only after collectstatic so WhiteNoise finds STATIC_ROOT.
+        from begegnungsatlas.wsgi import application
         self.stdout.write(f"Begegnungsatlas läuft auf http://{opts['host']}:{opts['port']}/  (Strg+C beendet)")
         serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"], ident="begegnungsatlas")
