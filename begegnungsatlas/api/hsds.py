@@ -32,7 +32,7 @@ HSDS_PROFILE = "https://github.com/openreferral/specification/tree/3.0"
 TAXONOMY_PK = 1
 TAXONOMY_NAME = "Begegnungsatlas – Zielgruppen"
 TIME_NOTE = "Zeiten in Ortszeit Europe/Berlin; Feiertagsregeln stehen in der Beschreibung."
-_STATUS = {PlaceStatus.EXISTING: "active", PlaceStatus.PLANNED: "inactive", PlaceStatus.POTENTIAL: "inactive"}
+_STATUS: dict[str, str] = {PlaceStatus.EXISTING: "active", PlaceStatus.PLANNED: "inactive", PlaceStatus.POTENTIAL: "inactive"}
 # First two digits of the ARS → Land (state_province of an address).
 _LAND = {
     "01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
@@ -257,10 +257,10 @@ def location(place: Place) -> dict[str, Any]:
     if org is not None:
         out["organization_id"] = hsds_id("organization", org.pk)
     if place.street and place.city and place.postcode:
-        code = place.kommune.code if place.kommune_id else ""
+        code = place.kommune.code if place.kommune else ""
         out["addresses"] = [{
             "id": hsds_id("address", place.pk), "location_id": loc_id, "address_1": place.street,
-            "city": place.city, "region": place.kommune.name if place.kommune_id else "",
+            "city": place.city, "region": place.kommune.name if place.kommune else "",
             "state_province": _LAND.get(code[:2], ""), "postal_code": place.postcode, "country": "DE",
             "address_type": "physical",
         }]

@@ -1,20 +1,22 @@
 from django.contrib import admin
 
+from begegnungsatlas.core.typing import ModelAdmin
+
 from .models import Area, AreaLevel, Indicator, IndicatorValue, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ModelAdmin[Region]):
     list_display = ["name", "slug", "ars", "is_reference"]
 
 
 @admin.register(AreaLevel)
-class AreaLevelAdmin(admin.ModelAdmin):
+class AreaLevelAdmin(ModelAdmin[AreaLevel]):
     list_display = ["region", "rank", "name", "is_municipality"]
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ModelAdmin[Area]):
     list_display = ["name", "code", "level", "region", "valid_from", "valid_to"]
     list_filter = ["region", "level"]
     search_fields = ["name", "code"]
@@ -23,7 +25,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ModelAdmin[Indicator]):
     list_display = ["title", "slug", "region", "kind", "derivation", "polarity", "is_internal"]
     list_filter = ["region", "kind", "derivation", "is_internal"]
     search_fields = ["title", "slug"]
@@ -31,7 +33,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ModelAdmin[IndicatorValue]):
     list_display = ["indicator", "area", "period", "value", "status", "flag"]
     list_filter = ["indicator", "status"]
     raw_id_fields = ["indicator", "area"]

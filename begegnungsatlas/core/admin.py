@@ -6,7 +6,7 @@ permissions; they still need ``is_staff`` to enter ``/verwaltung/`` at all.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Role, User
 from .permissions import has_role
+from .typing import ModelAdmin
+
+if TYPE_CHECKING:
+    _DjangoUserAdmin = DjangoUserAdmin[User]
+else:  # Django's UserAdmin is not subscriptable at run time (see core/typing.py)
+    _DjangoUserAdmin = DjangoUserAdmin
 
 
 class PlannerAccessMixin:
@@ -46,13 +52,13 @@ def municipalities() -> Any:
 
 
 @admin.register(User)
-class UserAdmin(PlannerAccessMixin, DjangoUserAdmin):
+class UserAdmin(PlannerAccessMixin, _DjangoUserAdmin):
     list_display = ("username", "email", "role", "kommune", "organisation", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
     list_select_related = ("organisation",)
     search_fields = ("username", "email", "first_name", "last_name", "organisation__name")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Rolle im Begegnungsatlas"), {"fields": ("role", "kommune", "organisation")}),
     )
     add_fieldsets = (
@@ -75,7 +81,7 @@ class UserAdmin(PlannerAccessMixin, DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class AuditEventAdmin(PlannerAccessMixin, ModelAdmin[AuditEvent]):
     list_display = ("at", "actor_label", "action", "object_type", "object_id", "object_label")
     list_filter = ("action", "object_type")
     search_fields = ("object_label", "actor_label", "object_id", "note")

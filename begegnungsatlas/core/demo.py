@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -35,7 +36,13 @@ def demo_load(*, out: Callable[[str], object] = print) -> None:
         users_load(out=out)
 
 
-DEMO_USERS = [
+class _DemoUserExtra(TypedDict, total=False):
+    is_staff: bool
+    kommune_code: str
+    organisation: str
+
+
+DEMO_USERS: list[tuple[str, Role, str, _DemoUserExtra]] = [
     ("planung", Role.PLANNER, "Sozialplanung Kreis Düren", {"is_staff": True}),
     ("moderation", Role.MODERATOR, "Moderation", {}),
     ("kommune-dueren", Role.KOMMUNE_EDITOR, "Redaktion Stadt Düren", {"kommune_code": "053580008008"}),

@@ -19,7 +19,7 @@ def _applications() -> tuple[list[str], Iterable[list[Any]]]:
     head = ["Aktenzeichen", "Aufruf", "Kommune", "Partner", "Titel", "Status", "Entscheidung", "Begründung",
             "eingereicht am", "Beispieldaten"]
     rows = (
-        [a.reference, a.call.title, a.kommune.name, a.partner.name if a.partner_id else "", a.title,
+        [a.reference, a.call.title, a.kommune.name, a.partner.name if a.partner else "", a.title,
          a.get_state_display(), a.get_decision_display() if a.decision else "", a.decision_reason,
          a.submitted_at.isoformat() if a.submitted_at else "", "ja" if a.is_example else "nein"]
         for a in Application.objects.select_related("call", "kommune", "partner").order_by("call", "reference")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from begegnungsatlas.places.models import TargetGroup
+from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.core.models import User
+from begegnungsatlas.places.models import Place, TargetGroup
 
 from .errors import FundingError
-from .models import Application, PlaceMode, SignatureStatus, VoucherKind
+from .models import Application, BudgetLine, CostType, PlaceMode, SignatureStatus, Voucher, VoucherKind
 from .money import cents_input, parse_eur
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
@@ -49,25 +51,79 @@ class CallForm(forms.Form):
     opens_at = LocalDateTimeField(label=_("Bewerbung ab (Ortszeit)"))
     deadline = LocalDateTimeField(label=_("Bewerbungsfrist (Ortszeit, letzter zulässiger Zeitpunkt)"))
     number_of_grants = forms.IntegerField(label=_("Zahl der Förderungen"), min_value=1, max_value=50)
-    scale_max = forms.IntegerField(label=_("Bewertungsskala 0 bis"), min_value=1, max_value=10)
+
+
+class CallCreateForm(CallForm):
+    start_empty = forms.BooleanField(
+        label=_("ohne Vorlage beginnen"), required=False,
+        help_text=_("Sonst werden Haushaltspositionen, Kostenarten und Kriterien vom letzten historischen Aufruf "
+                    "übernommen; sie lassen sich danach unter „Mittel und Kriterien“ ändern."))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class BudgetLineForm(forms.Form):
+    """One row of the budget-line formset; ``id`` is the existing line (empty for a new one)."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Haushaltsposition"), max_length=200)
+    amount = EuroField(label=_("Betrag je Förderung"))
+    cost_types = forms.CharField(label=_("förderfähige Kostenarten (eine je Zeile)"),
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_cost_types(self) -> list[str]:
+        return _lines(self.cleaned_data["cost_types"])
+
+
+class CriterionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Kriterium"), max_length=300)
+    description = forms.CharField(label=_("Erläuterung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weight = forms.IntegerField(label=_("Gewicht"), min_value=1, max_value=100, initial=1,
+                                help_text=_("ganze Zahl von 1 bis 100"))
+    is_spatial = forms.BooleanField(label=_("räumliches Kriterium"), required=False,
+                                    help_text=_("wird bei der Auswahl auch über die räumliche Verteilung "
+                                                "berücksichtigt"))
+
+
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=True, can_order=True)
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True, can_order=True)
+
+
+class CallSetupForm(forms.Form):
+    ineligible = forms.CharField(label=_("nicht förderfähige Kostenarten (eine je Zeile)"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text=_("z. B. Bauleistungen, Ausstattung, Einrichtung"))
+    scale_max = forms.IntegerField(label=_("Bewertungsskala: Punkte je Kriterium von 0 bis"), min_value=1,
+                                   max_value=10)
+
+    def clean_ineligible(self) -> list[str]:
+        return _lines(self.cleaned_data["ineligible"])
+
+
+class CallAttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Bezeichnung"), max_length=300, required=False)
+    file = forms.FileField(label=_("Datei (nur PDF)"))
 
 
 class ExtensionForm(forms.Form):
-    kommune = forms.ModelChoiceField(label=_("Kommune"), queryset=None)  # type: ignore[arg-type]
+    kommune: forms.ModelChoiceField[Area] = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
     until = LocalDateTimeField(label=_("verlängert bis (Ortszeit)"))
     reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, kommunen: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kommune"].queryset = kommunen
+        cast("forms.ModelChoiceField[Area]", self.fields["kommune"]).queryset = kommunen
 
 
 class ApplicationForm(forms.Form):
     title = forms.CharField(label=_("Name des Ortes der Begegnung"), max_length=300, required=False)
     place_mode = forms.ChoiceField(label=_("Der geplante Ort ist"), choices=PlaceMode.choices,
                                    widget=forms.RadioSelect)
-    place = forms.ModelChoiceField(label=_("Ort oder Potenzialraum aus dem Register"), queryset=None,  # type: ignore[arg-type]
-                                   required=False)
+    place: forms.ModelChoiceField[Place] = forms.ModelChoiceField(
+        label=_("Ort oder Potenzialraum aus dem Register"), queryset=None, required=False)
     location = forms.CharField(label=_("Lage und Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     concept = forms.CharField(label=_("Konzept"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
                               help_text=_("Was soll am Ort geschehen, für wen, mit wem, ab wann?"))
@@ -88,7 +144,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, places: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places
+        cast("forms.ModelChoiceField[Place]", self.fields["place"]).queryset = places
 
     @staticmethod
     def initial_for(application: Application) -> dict[str, Any]:
@@ -119,11 +175,11 @@ class ScreeningForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label=_("Gutachter:in"), queryset=None)  # type: ignore[arg-type]
+    reviewer: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Gutachter:in"), queryset=None)
 
     def __init__(self, *args: Any, reviewers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers
+        cast("forms.ModelChoiceField[User]", self.fields["reviewer"]).queryset = reviewers
 
 
 class SelectionParamsForm(forms.Form):
@@ -137,21 +193,24 @@ class SelectionParamsForm(forms.Form):
 
 class VoucherForm(forms.Form):
     kind = forms.ChoiceField(label=_("Art"), choices=VoucherKind.choices)
-    line = forms.ModelChoiceField(label=_("Haushaltsposition"), queryset=None)  # type: ignore[arg-type]
-    cost_type = forms.ModelChoiceField(label=_("Kostenart"), queryset=None)  # type: ignore[arg-type]
+    line: forms.ModelChoiceField[BudgetLine] = forms.ModelChoiceField(label=_("Haushaltsposition"), queryset=None)
+    cost_type: forms.ModelChoiceField[CostType] = forms.ModelChoiceField(label=_("Kostenart"), queryset=None)
     supplier = forms.CharField(label=_("Lieferant / Auftragnehmer"), max_length=300)
     amount = EuroField(label=_("Betrag brutto"))
     date = forms.DateField(label=_("Datum des Belegs"), widget=forms.DateInput(attrs={"type": "date"}),
                            input_formats=["%Y-%m-%d", "%d.%m.%Y"])
     description = forms.CharField(label=_("Leistung"), max_length=500, required=False)
-    quote = forms.ModelChoiceField(label=_("zugehöriges Angebot"), queryset=None, required=False)  # type: ignore[arg-type]
+    quote: forms.ModelChoiceField[Voucher] = forms.ModelChoiceField(label=_("zugehöriges Angebot"), queryset=None,
+                                                                    required=False)
     file = forms.FileField(label=_("Beleg (PDF, PNG oder JPEG)"))
 
     def __init__(self, *args: Any, grant: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = grant.lines.all()
-        self.fields["cost_type"].queryset = grant.application.call.cost_types.all()
-        self.fields["quote"].queryset = grant.vouchers.filter(kind=VoucherKind.QUOTE)
+        cast("forms.ModelChoiceField[BudgetLine]", self.fields["line"]).queryset = grant.lines.all()
+        cast("forms.ModelChoiceField[CostType]", self.fields["cost_type"]).queryset = (
+            grant.application.call.cost_types.all())
+        cast("forms.ModelChoiceField[Voucher]", self.fields["quote"]).queryset = (
+            grant.vouchers.filter(kind=VoucherKind.QUOTE))
 
 
 class PayForm(forms.Form):

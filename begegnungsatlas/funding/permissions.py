@@ -156,10 +156,10 @@ def can_upload_voucher(user: Any, grant: Grant) -> Decision:
 
 
 def can_download_document(user: Any, document: Document) -> Decision:
-    if document.call_id is not None:
+    if document.call is not None:
         return can_view_call(user, document.call)
-    if document.application_id is not None:
+    if document.application is not None:
         return can_view_application(user, document.application)
-    if document.grant_id is not None:
+    if document.grant is not None:
         return can_view_grant(user, document.grant)
     return deny(_("Kein Zugriff auf dieses Dokument."))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
 
 from begegnungsatlas.core.models import AuditEvent, Role
 
@@ -57,7 +59,7 @@ def applications_all(*, call: Call | None = None, state: str | None = None) -> Q
     return qs.order_by("call", "reference")
 
 
-def state_counts(call: Call | None = None) -> list[tuple[str, str, int]]:
+def state_counts(call: Call | None = None) -> list[tuple[str, str | Promise, int]]:
     qs = Application.objects.all() if call is None else Application.objects.filter(call=call)
     counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]
@@ -125,12 +127,12 @@ def selection(call: Call, *, penalty: float, radius_km: float, one_per_kommune: 
     rows = [s for s in scores.values() if s.application.state == State.IN_REVIEW]
     scored = [s for s in rows if s.total is not None]
     unscored = [s.application for s in rows if s.total is None]
-    cands = [spread.Candidate(s.application.pk, s.application.kommune_id, float(s.total),
+    cands = [spread.Candidate(s.application.pk, s.application.kommune_id, float(cast(Decimal, s.total)),  # scored
                               s.application.kommune.centroid_lon, s.application.kommune.centroid_lat)
              for s in sorted(scored, key=lambda s: s.application.reference)]
     result = spread.select(cands, n=call.number_of_grants, penalty=penalty, radius_km=radius_km,
                            one_per_group=one_per_kommune)
-    by_id = {s.application.pk: s for s in scored}
+    by_id: dict[Hashable, ApplicationScore] = {s.application.pk: s for s in scored}
     ranking = sorted(scored, key=lambda s: (-s.total, s.application.reference))  # type: ignore[operator]
     return {
         "ranking": ranking,

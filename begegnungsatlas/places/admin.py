@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from begegnungsatlas.atlas.selectors.areas import area_assignment
 from begegnungsatlas.core.admin import PlannerAccessMixin, municipalities
 from begegnungsatlas.core.services import audit_record, diff_fields
+from begegnungsatlas.core.typing import ModelAdmin, ModelForm, StackedInline, TabularInline
 
 from . import opening_hours
 from .forms import https_urls
@@ -33,7 +34,7 @@ def _validate_hours(value: str) -> str:
         raise forms.ValidationError(str(exc)) from exc
 
 
-class PlaceAdminForm(forms.ModelForm):
+class PlaceAdminForm(ModelForm[Place]):
     class Meta:
         model = Place
         fields = [
@@ -64,7 +65,7 @@ class PlaceAdminForm(forms.ModelForm):
         return cleaned
 
 
-class OfferAdminForm(forms.ModelForm):
+class OfferAdminForm(ModelForm[Offer]):
     class Meta:
         model = Offer
         fields = ["title", "category", "description", "schedule", "target_groups", "is_free", "cost_note",
@@ -77,13 +78,13 @@ class OfferAdminForm(forms.ModelForm):
 URL_HTTPS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PlaceActorInline(admin.TabularInline):
+class PlaceActorInline(TabularInline[PlaceActor, Place]):
     model = PlaceActor
     extra = 1
     autocomplete_fields = ("organisation",)
 
 
-class OfferInline(admin.StackedInline):
+class OfferInline(StackedInline[Offer, Place]):
     model = Offer
     form = OfferAdminForm
     extra = 0
@@ -109,7 +110,7 @@ def _admin_snapshot(place: Place) -> dict[str, Any]:
 
 
 @admin.register(Place)
-class PlaceAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class PlaceAdmin(PlannerAccessMixin, ModelAdmin[Place]):
     form = PlaceAdminForm
     formfield_overrides = URL_HTTPS
     list_display = ("name", "kommune", "status", "kind", "is_published", "is_example", "updated_at")
@@ -165,7 +166,7 @@ class PlaceAdmin(PlannerAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class OrganisationAdmin(PlannerAccessMixin, ModelAdmin[Organisation]):
     formfield_overrides = URL_HTTPS
     list_display = ("name", "kind", "kommune", "is_example")
     list_filter = ("kind", "is_example")
@@ -182,7 +183,7 @@ class OrganisationAdmin(PlannerAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class TargetGroupAdmin(PlannerAccessMixin, ModelAdmin[TargetGroup]):
     list_display = ("name_de", "name_en", "slug", "sort")
     list_editable = ("sort",)
     search_fields = ("name_de", "name_en", "slug")
@@ -190,14 +191,14 @@ class TargetGroupAdmin(PlannerAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(Quality)
-class QualityAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class QualityAdmin(PlannerAccessMixin, ModelAdmin[Quality]):
     list_display = ("name_de", "name_en", "slug", "sort")
     list_editable = ("sort",)
     prepopulated_fields = {"slug": ("name_de",)}
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class SuggestionAdmin(PlannerAccessMixin, ModelAdmin[Suggestion]):
     """Read-only: moderation happens in the moderation queue (``/orte/moderation/``) with its audit trail."""
 
     list_display = ("name", "kind", "status", "submitted_at", "moderated_by", "place")
@@ -215,7 +216,7 @@ class SuggestionAdmin(PlannerAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(ContextFeature)
-class ContextFeatureAdmin(PlannerAccessMixin, admin.ModelAdmin):
+class ContextFeatureAdmin(PlannerAccessMixin, ModelAdmin[ContextFeature]):
     list_display = ("name", "layer_name", "kind", "street")
     list_filter = ("layer_name",)
     search_fields = ("name", "street", "kind")

@@ -36,9 +36,9 @@ def place_record(place: Place) -> dict[str, Any]:
     return {
         "id": place.pk, "name": place.name, "kind": place.kind, "status": place.status, "street": place.street,
         "postcode": place.postcode, "city": place.city,
-        "kommune_code": place.kommune.code if place.kommune_id else "",
-        "kommune": place.kommune.name if place.kommune_id else "",
-        "area": place.area.name if place.area_id else "",
+        "kommune_code": place.kommune.code if place.kommune else "",
+        "kommune": place.kommune.name if place.kommune else "",
+        "area": place.area.name if place.area else "",
         "lon": place.lon, "lat": place.lat,
         "target_groups": ", ".join(tg.slug for tg in place.target_groups.all()),
         "qualities": ", ".join(q.slug for q in place.qualities.all()),

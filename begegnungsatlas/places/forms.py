@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.atlas.selectors.areas import kommunen
 from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.typing import ModelForm
 
 from . import opening_hours
 from .models import (
@@ -58,8 +59,10 @@ class PlaceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kommune"].choices = [("", _("alle Kommunen"))] + [(k.code, k.name) for k in kommunen()]
-        self.fields["zielgruppe"].choices = [(t.slug, str(t)) for t in TargetGroup.objects.all()]
+        cast(forms.ChoiceField, self.fields["kommune"]).choices = (
+            [("", _("alle Kommunen"))] + [(k.code, k.name) for k in kommunen()])
+        cast(forms.MultipleChoiceField, self.fields["zielgruppe"]).choices = [
+            (t.slug, str(t)) for t in TargetGroup.objects.all()]
 
 
 def _validate_hours(value: str) -> str:
@@ -77,7 +80,7 @@ class _PointMixin:
                            _("Bitte geben Sie Längen- und Breitengrad gemeinsam an."))
 
 
-class PlaceForm(_PointMixin, forms.ModelForm):
+class PlaceForm(_PointMixin, ModelForm[Place]):
     class Meta:
         model = Place
         formfield_callback = https_urls
@@ -98,8 +101,10 @@ class PlaceForm(_PointMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_groups"].queryset = TargetGroup.objects.all()
-        self.fields["qualities"].queryset = Quality.objects.all()
+        target_groups = cast("forms.ModelMultipleChoiceField[TargetGroup]", self.fields["target_groups"])
+        target_groups.queryset = TargetGroup.objects.all()
+        qualities = cast("forms.ModelMultipleChoiceField[Quality]", self.fields["qualities"])
+        qualities.queryset = Quality.objects.all()
         # Only the district planners decide what is published and what is example data.
         if user is None or not (user.is_superuser or user.role == Role.PLANNER):
             del self.fields["is_published"]
@@ -122,7 +127,7 @@ class PlaceForm(_PointMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(ModelForm[Offer]):
     class Meta:
         model = Offer
         fields = ["title", "category", "description", "schedule", "target_groups", "is_free", "cost_note",
@@ -145,7 +150,7 @@ class OfferForm(forms.ModelForm):
         return None
 
 
-class ActorForm(forms.ModelForm):
+class ActorForm(ModelForm[PlaceActor]):
     class Meta:
         model = PlaceActor
         fields = ["organisation", "role"]
@@ -187,7 +192,7 @@ def actors_from_formset(formset: Any) -> list[tuple[Any, str]]:
     return out
 
 
-class SuggestionForm(_PointMixin, forms.ModelForm):
+class SuggestionForm(_PointMixin, ModelForm[Suggestion]):
     # Honeypot: hidden from people (CSS and aria-hidden), bots fill it in.
     homepage = forms.CharField(label=_("Bitte leer lassen"), required=False)
 
@@ -206,13 +211,15 @@ class SuggestionForm(_PointMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, correction: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_groups"].queryset = TargetGroup.objects.all()
+        target_groups = cast("forms.ModelMultipleChoiceField[TargetGroup]", self.fields["target_groups"])
+        target_groups.queryset = TargetGroup.objects.all()
+        kind = cast(forms.ChoiceField, self.fields["kind"])
         if correction:
-            self.fields["kind"].choices = [(SuggestionKind.CORRECTION, SuggestionKind.CORRECTION.label)]
+            kind.choices = [(SuggestionKind.CORRECTION, SuggestionKind.CORRECTION.label)]
             self.fields["kind"].initial = SuggestionKind.CORRECTION
             self.fields["description"].label = _("Was ist zu korrigieren?")
         else:
-            self.fields["kind"].choices = [c for c in SuggestionKind.choices if c[0] != SuggestionKind.CORRECTION]
+            kind.choices = [c for c in SuggestionKind.choices if c[0] != SuggestionKind.CORRECTION]
             self.fields["kind"].initial = SuggestionKind.NEW_PLACE
         self.fields["homepage"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 

@@ -48,6 +48,7 @@ class UploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns self.cleaned_data
         if data.get("target") == "context":
             layer = slugify(data.get("layer") or "")
             if not layer:
@@ -67,7 +68,6 @@ class MappingForm(forms.Form):
         for name, label in fields.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False,
                                                   initial=initial_mapping.get(name, ""))
-            self.fields[name].samples = ""
         self.table = table
 
     def mapping(self) -> dict[str, str]:
@@ -75,6 +75,7 @@ class MappingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns self.cleaned_data
         if not data.get("name"):
             self.add_error("name", _("Bitte ordnen Sie dem Feld „Name“ eine Spalte zu."))
         return data

@@ -17,7 +17,11 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from opening_hours import OpeningHours, ParserError, State
+from opening_hours import (  # type: ignore[attr-defined]  # ParserError exists at run time, missing from the .pyi
+    OpeningHours,
+    ParserError,
+    State,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
-from ninja import Query, Router
+from ninja import Router
+from ninja.params.functions import Query  # the typed function behind ninja.Query(...)
 
 from begegnungsatlas.places.models import TargetGroup
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Router
+from ninja.params.functions import Query  # the typed function behind ninja.Query(...)
 
 from .. import ogc, selectors
 from ..schemas import (
@@ -31,19 +36,23 @@ def _collection_or_404(cid: str) -> None:
         raise ogc.OgcError(404, "NotFound", f"Sammlung „{cid}“ gibt es nicht.")
 
 
-def _respond(request: HttpRequest, doc: dict, template: str, *, content_type: str = ogc.JSON,
-             extra: dict | None = None) -> HttpResponse:
+def _respond(request: HttpRequest, doc: dict[str, Any], template: str, *, content_type: str = ogc.JSON,
+             extra: dict[str, Any] | None = None) -> HttpResponse:
     if ogc.wants_html(request):
         return ogc.html_response(request, template, {"doc": doc, **(extra or {})})
     return ogc.json_response(doc, content_type=content_type)
 
 
-def _guard(view):  # type: ignore[no-untyped-def]
+_P = ParamSpec("_P")
+
+
+def _guard(
+    view: Callable[Concatenate[HttpRequest, _P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, _P], HttpResponse]:
     """Turn ``OgcError`` into the OGC exception document (JSON, or the HTML error page for browsers)."""
-    from functools import wraps
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(request: HttpRequest, /, *args: _P.args, **kwargs: _P.kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except ogc.OgcError as err:

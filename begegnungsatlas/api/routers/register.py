@@ -6,7 +6,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Router
+from ninja.params.functions import Query  # the typed function behind ninja.Query(...)
 
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.places import exports
@@ -94,9 +95,9 @@ def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
         "offers": [{"id": o.pk, "title": o.title, "description": o.description, "category": o.category,
                     "schedule": o.schedule, "target_groups": [t.slug for t in o.target_groups.all()],
                     "is_free": o.is_free, "cost_note": o.cost_note,
-                    "organisation": o.organisation.name if o.organisation_id else None}
+                    "organisation": o.organisation.name if o.organisation else None}
                    for o in place.offers.all()],
-        "area": place.area.code if place.area_id else "",
+        "area": place.area.code if place.area else "",
         "updated_at": place.updated_at.isoformat(),
     }
     return json_response(doc)

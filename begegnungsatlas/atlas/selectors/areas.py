@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
@@ -48,7 +48,7 @@ def _index() -> _Index:
         )
         geoms = []
         for a in rows:
-            g = to_shape(a.geometry)
+            g = to_shape(cast(dict[str, Any], a.geometry))  # rows without geometry are excluded above
             geoms.append(g if g.is_valid else shapely.make_valid(g))
         idx = _Index(
             stamp=stamp, ids=[a.id for a in rows], ranks=[a.level.rank for a in rows],

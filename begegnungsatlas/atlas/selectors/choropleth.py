@@ -7,6 +7,7 @@ values, calls it and attaches colours, counts and labels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.utils.formats import number_format
@@ -114,7 +115,9 @@ class Choropleth:
         return sum(self.missing.values())
 
 
-def classify_values(values: list[float | None], *, method: str, k: int, manual: list[float] | None = None):
+def classify_values(
+    values: list[float | None], *, method: str, k: int, manual: list[float] | None = None,
+) -> core.Classification | None:
     """Adapter to ``analysis.classify``; raises :class:`AtlasError` with a German message."""
     if method not in METHODS:
         raise AtlasError(_("Unbekannte Klassifikation „%(m)s“.") % {"m": method})
@@ -175,11 +178,11 @@ def areas_of(level: AreaLevel) -> list[Area]:
 # ---------------------------------------------------------------------------------------------------------------
 # In-process cache of classified maps. The stamp changes whenever values or areas are written: every import
 # inserts new value rows (higher ids) and area changes alter the area stamp.
-_CACHE: dict[tuple, tuple[tuple, Choropleth]] = {}
+_CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], Choropleth]] = {}
 _CACHE_MAX = 64
 
 
-def data_stamp() -> tuple:
+def data_stamp() -> tuple[Any, ...]:
     from django.db.models import Max
 
     from ..models import IndicatorValue
@@ -192,7 +195,7 @@ def data_stamp() -> tuple:
 
 
 def choropleth_cached(*, indicator: Indicator, level: AreaLevel, period: str, method: str = "quantiles", k: int = 5,
-                      manual: list[float] | None = None) -> tuple[Choropleth, tuple]:
+                      manual: list[float] | None = None) -> tuple[Choropleth, tuple[Any, ...]]:
     """Like :func:`choropleth`, served from memory while the data are unchanged; returns (map, stamp)."""
     # Legend labels and status texts are translated and number-formatted when computed: key by language too.
     key = (indicator.pk, level.pk, period, method, k, tuple(manual or ()), get_language())

@@ -25,6 +25,7 @@ class ProfileRow:
     rank: int | None
     of: int
     series: list[tuple[str, Cell]] = field(default_factory=list)
+    chart: str = ""  # SVG of the series, filled in by the area view
 
 
 def region_root(area: Area) -> Area | None:
@@ -69,8 +70,8 @@ def area_profile(*, area: Area, user: object | None = None, key_only: bool = Fal
             last_cells = cells
         period = periods[-1]
         parent_cell = root_cell = None
-        if area.parent_id:
-            parent_cell = indicator_values_for_level(indicator=ind, level=area.parent.level, period=period).get(area.parent_id)
+        if area.parent is not None:
+            parent_cell = indicator_values_for_level(indicator=ind, level=area.parent.level, period=period).get(area.parent.id)
         if root is not None and root.id != area.id:
             root_cell = indicator_values_for_level(indicator=ind, level=root.level, period=period).get(root.id)
         rank, of = _rank(last_cells, area, siblings)

@@ -48,7 +48,7 @@ class BoundaryFile:
 
 def _crs_from_epsg(code: int | None, where: str) -> str:
     if code in SUPPORTED:
-        return SUPPORTED[code]  # type: ignore[index]
+        return SUPPORTED[code]
     raise AtlasError(
         _("Koordinatensystem %(c)s (%(w)s) wird nicht unterstützt; bitte EPSG:4326 oder EPSG:25832 verwenden.")
         % {"c": f"EPSG:{code}" if code else _("unbekannt"), "w": where}

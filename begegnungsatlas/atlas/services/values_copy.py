@@ -11,7 +11,10 @@ large, regular CSV files on PostgreSQL it avoids parsing and checking every cell
 3. one ``DELETE`` of the target slice and one ``INSERT … SELECT`` convert and write every value in SQL: numbers
    matching the file's decimal convention (regex) are converted with ``replace(…)::double precision``, Destatis
    signs come from a table filled by :func:`~.tables.parse_number`. The number of written rows must equal the
-   number of cells; duplicates hit the unique constraint.
+   number of cells; duplicates hit the unique constraint. Numbers are first checked on the text with one C-speed
+   Python regex; only if some value cell is not a plain number does SQL need a regex per cell and the sign table.
+   Loads at least as large as the table (≥ ``REBUILD_MIN_ROWS``) lock the table, drop its indexes and rebuild them
+   in bulk inside the same transaction (:func:`_lock_and_drop_indexes`).
 
 This path only ever *accepts*. Whenever anything is irregular — a rejected cell, a duplicate, an unusual cell such
 as ``" 12 "`` or ``"…"`` with blanks, malformed quoting, rows of the wrong width, a data or integrity error in the database — the attempt is
@@ -109,7 +112,7 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
                 rebuild: bool | None) -> ImportResult:
     width = len(header)
     cols = [f"c{i}" for i in range(width)]
-    idx = {}
+    idx: dict[str, int] = {}
     for i, h in enumerate(header):
         idx.setdefault(h, i)  # like list.index: the first column of that name
     ai = idx[mapping.area_column]
@@ -122,7 +125,9 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         ii = fi = -1
         value_cols = [(idx[c], ind) for c, ind in mapping.value_columns.items()]
     decimal = mapping.decimal if mapping.decimal in _SQL_NUMBER else "de"
+    all_plain = _all_plain(body, delim, width, {c for c, _ind in value_cols}, decimal)
     with connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '64MB'")  # hash aggregates and joins over the staged rows in memory
         for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS):
             cur.execute(f"DROP TABLE IF EXISTS pg_temp.{t}")
         cur.execute(f"CREATE TEMP TABLE {_STAGE} ({', '.join(c + ' text' for c in cols)}) ON COMMIT DROP")
@@ -138,13 +143,13 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         # Cells that will be stored as missing/suppressed, counted per area key for the result.
         not_ok_signs = [raw for raw in FLAGS if parse_number(raw, decimal).status != "ok"]
         # (No sign starts with a digit: the byte-order range test skips the array lookup for ordinary numbers.)
-        not_ok_sql = " + ".join(
+        not_ok_sql = "0" if all_plain else " + ".join(
             f"((c{c} COLLATE \"C\" < '0' OR c{c} COLLATE \"C\" >= ':') AND c{c} = ANY(%s::text[]))::int"
             for c, _ind in value_cols
         )
         second = ", ".join(c for c in (i_, p) if c != "''")
         cur.execute(f"SELECT GROUPING({a}), {a}, {i_}, {p}, count(*), sum({not_ok_sql}) FROM {_STAGE} "  # noqa: S608
-                    f"GROUP BY GROUPING SETS (({a}), ({second}))", [not_ok_signs] * len(value_cols))
+                    f"GROUP BY GROUPING SETS (({a}), ({second}))", [] if all_plain else [not_ok_signs] * len(value_cols))
         area_counts: dict[str, tuple[int, int]] = {}
         combos: list[tuple[str, str]] = []
         for g, araw, iraw, praw, n, n_not_ok in cur.fetchall():
@@ -171,7 +176,7 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         if unmatched:
             # Pairs and periods of the rows that are actually written (rows of unknown areas are skipped).
             cur.execute(f"SELECT DISTINCT {i_}, {p} FROM {_STAGE} s JOIN {_AREAS} a ON a.raw = s.{a}")  # noqa: S608
-            combos = [tuple(r) for r in cur.fetchall()]  # type: ignore[misc]
+            combos = [(r[0], r[1]) for r in cur.fetchall()]
 
         fixed_period = mapping.period.strip()
         periods: dict[str, str] = {}
@@ -217,31 +222,42 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             [mapping.level.pk, [x[0] for x in pair_list], [x[1] for x in pair_list]],
         )
 
-        cast = _SQL_CAST[decimal].format(v="v.raw")
         if ii >= 0:
             ind_expr, ind_join = "i.id", f"JOIN {_INDS} i ON i.raw = s.c{ii}"
-            values = f"(VALUES (0::bigint, s.c{value_cols[0][0]}))"
         else:
             ind_expr, ind_join = "v.ind", ""
-            values = "(VALUES " + ", ".join(f"({ind.pk}::bigint, s.c{c})" for c, ind in value_cols) + ")"  # type: ignore[union-attr]
+        if len(value_cols) == 1:
+            raw_expr, lateral = f"s.c{value_cols[0][0]}", ""
+            if ii < 0:
+                ind_expr = str(int(value_cols[0][1].pk))  # type: ignore[union-attr]
+        else:
+            raw_expr = "v.raw"
+            lateral = "CROSS JOIN LATERAL (VALUES " + ", ".join(
+                f"({int(ind.pk)}::bigint, s.c{c})" for c, ind in value_cols) + ") AS v(ind, raw)"  # type: ignore[union-attr]
+        cast = _SQL_CAST[decimal].format(v=raw_expr)
         period_expr, period_join = ("pp.period", f"JOIN {_PERIODS} pp ON pp.raw = s.c{pi}") if pi >= 0 else \
             ("%(period)s", "")
-        flag_expr = "coalesce(g.flag, '')"
+        if all_plain:
+            # Every value cell is a plain number (checked on the text in Python): no signs, no regex in SQL.
+            value_expr, status_expr, flag_expr, signs_join, where = cast, "'ok'", "''", "", ""
+        else:
+            value_expr = f"CASE WHEN g.raw IS NULL THEN {cast} ELSE g.value END"
+            status_expr, flag_expr = "coalesce(g.status, 'ok')", "coalesce(g.flag, '')"
+            signs_join = f"LEFT JOIN {_SIGNS} g ON g.raw = {raw_expr}"
+            where = f"WHERE g.raw IS NOT NULL OR {raw_expr} ~ %(plain)s OR {raw_expr} ~ %(number)s"
         if fi >= 0:
-            flag_expr = f"CASE WHEN coalesce(g.flag, '') <> '' THEN g.flag ELSE left(btrim(s.c{fi}, %(ws)s), 4) END"
+            flag_expr = f"CASE WHEN {flag_expr} <> '' THEN {flag_expr} ELSE left(btrim(s.c{fi}, %(ws)s), 4) END"
         sql = f"""
             INSERT INTO {target} (indicator_id, area_id, period, value, status, flag)
-            SELECT {ind_expr}, a.id, {period_expr},
-                   CASE WHEN g.raw IS NULL THEN {cast} ELSE g.value END,
-                   coalesce(g.status, 'ok'), {flag_expr}
+            SELECT {ind_expr}, a.id, {period_expr}, {value_expr}, {status_expr}, {flag_expr}
             FROM {_STAGE} s
             JOIN {_AREAS} a ON a.raw = s.c{ai}
             {ind_join}
             {period_join}
-            CROSS JOIN LATERAL {values} AS v(ind, raw)
-            LEFT JOIN {_SIGNS} g ON g.raw = v.raw
-            WHERE g.raw IS NOT NULL OR v.raw ~ %(plain)s OR v.raw ~ %(number)s
-        """  # noqa: S608 - identifiers and numbers only; values are parameters
+            {lateral}
+            {signs_join}
+            {where}
+        """  # noqa: S608 - identifiers and integers only; values are parameters
         cur.execute(sql, {"period": fixed_period, "ws": _PY_WHITESPACE, "plain": _SQL_PLAIN[decimal],
                           "number": _SQL_NUMBER[decimal]})
         written = cur.rowcount
@@ -255,6 +271,7 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
                 cur.execute(create)
             cur.execute("SET LOCAL maintenance_work_mem TO DEFAULT")
         not_ok = sum(area_counts[raw][1] for raw in area_ids)
+        cur.execute("SET LOCAL work_mem TO DEFAULT")
         for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS):
             cur.execute(f"DROP TABLE pg_temp.{t}")
     indicators = sorted({x[0] for x in pairs})
@@ -269,9 +286,25 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
     return ImportResult(written, slugs, period_list, sorted(unmatched), not_ok)
 
 
+def _all_plain(body: str, delim: str, width: int, value_cols: set[int], decimal: str) -> bool:
+    """True if every line has ``width`` unquoted cells and every value cell is a plain number (``12`` or ``12,5``).
+
+    One C-speed regex pass over the text; then SQL needs neither the sign table nor a regex per cell.
+    """
+    if '"' in body:
+        return False
+    d = re.escape(delim)
+    other = f"[^{d}\r\n]*"
+    number = "[0-9]+(?:,[0-9]+)?" if decimal == "de" else r"[0-9]+(?:\.[0-9]+)?"
+    line = d.join(number if i in value_cols else other for i in range(width))
+    pattern = re.compile(rf"^{line}\r?$", re.M)
+    lines = body.count("\n")
+    return sum(1 for _ in pattern.finditer(body)) == lines
+
+
 def _estimated_rows(cur: Any, table: str) -> float:
     cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
-    return max(cur.fetchone()[0], 0)
+    return max(float(cur.fetchone()[0]), 0.0)
 
 
 def _lock_and_drop_indexes(cur: Any, table: str) -> list[str]:

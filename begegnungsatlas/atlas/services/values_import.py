@@ -98,7 +98,7 @@ def _area_lookup(mapping: Mapping) -> Callable[[str], int | None]:
         for area_id, _code, name in areas:
             key = name.strip().casefold()
             by_name[key] = None if key in by_name else area_id  # None marks an ambiguous name
-        return lambda s: by_name.get(s.strip().casefold(), -1)  # type: ignore[return-value]
+        return lambda s: by_name.get(s.strip().casefold(), -1)
     by_code = {code: area_id for area_id, code, _name in areas}
 
     def lookup(s: str) -> int | None:

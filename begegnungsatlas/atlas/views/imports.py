@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from ..models import AreaLevel, Indicator
 from ..permissions import can_import
 from ..selectors.payload import invalidate
 from ..services.boundaries import boundaries_import, read_boundaries
-from ..services.tables import read_table
-from ..services.values_import import Mapping, genesis_mapping, values_import
+from ..services.tables import Table, read_table
+from ..services.values_copy import values_import_csv
+from ..services.values_import import Mapping, genesis_mapping
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -49,9 +50,10 @@ def _upload(request: HttpRequest) -> bytes:
     if f is None:
         raise AtlasError(_("Bitte eine Datei auswählen."))
     limit = int(getattr(settings, "BEGEGNUNGSATLAS_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
-    if f.size > limit:
+    if (f.size or 0) > limit:
         raise AtlasError(_("Die Datei ist zu groß (höchstens %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
-    return f.read()
+    data: bytes = f.read()
+    return data
 
 
 def _levels() -> list[AreaLevel]:
@@ -77,7 +79,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "atlas/import_upload.html", {"error": error}, status=400 if error else 200)
 
 
-def _mapping_from_post(post: dict, table, indicators: dict[str, Indicator]) -> Mapping:
+def _mapping_from_post(post: QueryDict, table: Table, indicators: dict[str, Indicator]) -> Mapping:
     try:
         level = AreaLevel.objects.get(pk=int(post.get("ebene", "0")))
     except (AreaLevel.DoesNotExist, ValueError) as exc:
@@ -108,7 +110,8 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
     encoding = request.GET.get("kodierung") or request.POST.get("kodierung") or "auto"
     try:
-        table = read_table(_load(token), encoding=encoding)
+        raw = _load(token)
+        table = read_table(raw, encoding=encoding)
     except AtlasError as exc:
         return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
     indicators = {i.slug: i for i in Indicator.objects.filter(derivation="").order_by("title")}
@@ -123,7 +126,8 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             mapping = _mapping_from_post(request.POST, table, indicators)
-            ctx["result"] = values_import(table=table, mapping=mapping, actor=request.user)
+            # Large CSV files take the PostgreSQL COPY path; everything else (and every rejection) the Python one.
+            ctx["result"] = values_import_csv(data=raw, mapping=mapping, encoding=encoding, actor=request.user)
             (_dir() / token).unlink(missing_ok=True)
         except ImportRejected as exc:
             ctx["error"], ctx["problems"] = str(exc), exc.problems

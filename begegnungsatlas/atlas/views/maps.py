@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("atlas:map"))
 
 
-_JSON_CACHE: dict[tuple, tuple[tuple, bytes]] = {}
+_JSON_CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]] = {}
 
 
 def _result(request: HttpRequest) -> tuple[Any, Any, str]:
@@ -37,11 +37,11 @@ def _result(request: HttpRequest) -> tuple[Any, Any, str]:
     return q, result, error
 
 
-def _result_stamped(request: HttpRequest) -> tuple[Any, Any, str, tuple]:
+def _result_stamped(request: HttpRequest) -> tuple[Any, Any, str, tuple[Any, ...]]:
     q = map_query(request.GET, request.user)
     error = ""
     result = None
-    stamp: tuple = ()
+    stamp: tuple[Any, ...] = ()
     if q.indicator is not None and q.period:
         try:
             result, stamp = choropleth_cached(indicator=q.indicator, level=q.level, period=q.period, method=q.method,
@@ -141,7 +141,7 @@ def places_json(request: HttpRequest) -> JsonResponse:
     if region:
         qs = qs.filter(kommune__region__slug=region)
     return JsonResponse({"places": [
-        [p["id"], p["name"], round(p["lon"], 5), round(p["lat"], 5), p["status"]]
+        [p["id"], p["name"], round(cast(float, p["lon"]), 5), round(cast(float, p["lat"]), 5), p["status"]]
         for p in qs.values("id", "name", "lon", "lat", "status")[:5000]
     ]})
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from begegnungsatlas.analysis import mss as core
+from begegnungsatlas.analysis.errors import AnalysisError
 
 from ..charts import line_chart_svg
 from ..errors import AtlasError
@@ -49,7 +53,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
         ids = ids[:MAX_COMPARE]
     areas = list(Area.objects.filter(pk__in=ids).select_related("level", "region", "parent__level"))
     areas.sort(key=lambda a: ids.index(a.pk))
-    table: dict[int, dict] = {}
+    table: dict[int, dict[str, Any]] = {}
     order: list[Indicator] = []
     for col, area in enumerate(areas):
         for row in area_profile(area=area, user=request.user):
@@ -57,7 +61,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
                 table[row.indicator.pk] = {"indicator": row.indicator, "period": row.period, "cells": [None] * len(areas)}
                 order.append(row.indicator)
             table[row.indicator.pk]["cells"][col] = row.value
-    candidates = []
+    candidates: QuerySet[Area] | list[Area] = []
     if areas:
         candidates = Area.objects.filter(level=areas[0].level, valid_to__isnull=True).order_by("name")
     return render(request, "atlas/compare.html", {
@@ -90,7 +94,7 @@ def mss_view(request: HttpRequest, fmt: str = "") -> HttpResponse:
         chosen_slugs = [s for s in DORTMUND_MSS if any(c.slug == s for c in candidates)]
     chosen = [c for c in candidates if c.slug in chosen_slugs]
     population = next((c for c in candidates if c.kind == "count" and "einwohner" in c.slug), None)
-    ctx = {
+    ctx: dict[str, Any] = {
         "region": region, "regions": Region.objects.order_by("is_reference", "name"), "levels": levels,
         "level": level, "candidates": candidates, "chosen": chosen_slugs, "periods": periods,
         "population": population, "status_text": STATUS_TEXT, "dynamics_text": DYNAMICS_TEXT,
@@ -114,7 +118,7 @@ def mss_view(request: HttpRequest, fmt: str = "") -> HttpResponse:
                 population_indicator=population, population_period=pop_period, threshold=threshold,
                 status_cutoffs=sc, dynamics_cutoffs=dc,
             )
-    except (AtlasError, core.AnalysisError) as exc:
+    except (AtlasError, AnalysisError) as exc:
         ctx["error"] = str(exc)
     if fmt and ctx["table"] is not None:
         return exports.mss_export(ctx["table"], fmt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -114,7 +116,7 @@ class ApplicationRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id} / {self.number}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("submitted revisions are frozen")
         super().save(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -42,7 +44,7 @@ class Call(models.Model):
     def grant_total_cents(self) -> int:
         return sum(line.amount_cents for line in self.budget_lines.all())
 
-    def is_open(self, now=None) -> bool:  # noqa: ANN001 - datetime
+    def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == CallStatus.PUBLISHED and self.opens_at <= now <= self.deadline
 

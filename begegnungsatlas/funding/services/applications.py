@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -190,7 +190,7 @@ def application_transition(*, actor: Any, application: Application, to: str, not
         if transition is None:
             if application.state == to == State.SUBMITTED:
                 raise FundingError(_("Diese Bewerbung wurde bereits eingereicht (am %(at)s). Eine zweite "
-                                     "Einreichung ist nicht nötig.") % {"at": rules.local(application.submitted_at)})
+                                     "Einreichung ist nicht nötig.") % {"at": rules.local(cast(datetime, application.submitted_at))})
             raise FundingError(_("Von „%(from)s“ nach „%(to)s“ ist kein Übergang vorgesehen.")
                                % {"from": State(application.state).label,
                                   "to": State(to).label if to in State.values else to})

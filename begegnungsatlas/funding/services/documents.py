@@ -30,8 +30,10 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def document_store(*, actor: Any, upload: Any, title: str = "", **owner: Any) -> Document:
+def document_store(*, actor: Any, upload: Any, title: str = "", pdf_only: bool = False, **owner: Any) -> Document:
     """Check and store one uploaded file; ``owner`` is one of ``call=``, ``application=``, ``grant=``.
+
+    ``pdf_only`` accepts PDF content only (call attachments are published documents).
 
     Raises ``FundingError`` (German message) for empty, too large or mislabelled files. Call it inside the
     caller's transaction; the file itself is written before the row, and an orphaned file on rollback is
@@ -51,6 +53,9 @@ def document_store(*, actor: Any, upload: Any, title: str = "", **owner: Any) ->
     if not content:
         raise FundingError(_("Die Datei „%(name)s“ ist leer.") % {"name": name})
     sniffed = sniff(content[:16])
+    if pdf_only and (sniffed is None or sniffed[0] != "application/pdf"):
+        raise FundingError(_("Die Datei „%(name)s“ ist keine PDF-Datei (geprüft wird der Inhalt, nicht der Name). "
+                             "Bitte laden Sie ein PDF hoch.") % {"name": name})
     if sniffed is None:
         raise FundingError(_("Die Datei „%(name)s“ ist kein PDF, PNG oder JPEG. Bitte laden Sie ein PDF oder ein "
                              "Bild hoch.") % {"name": name})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from begegnungsatlas.atlas.selectors.areas import kommunen
 from begegnungsatlas.core.models import Role, User
+from begegnungsatlas.core.typing import signed_in_user
 from begegnungsatlas.places.models import OrganisationKind, Place, PlaceStatus
 
 from .. import letters, rules, selectors
@@ -47,7 +48,7 @@ def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=call_pk)
     can_apply(request.user, call).enforce()
     kommune = None
-    if request.user.role == Role.OPERATOR:
+    if signed_in_user(request).role == Role.OPERATOR:
         kommune = kommunen().filter(pk=request.POST.get("kommune") or 0).first()
     try:
         application = services.application_create(actor=request.user, call=call, kommune=kommune)
@@ -63,7 +64,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if (r := need_login(request)) is not None:
         return r
     application = _get(request, pk)
-    user = request.user
+    user = signed_in_user(request)
     actions = []
     for to, transition in transitions_from(application.state):
         if can_transition(user, application, to):
@@ -103,7 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/application_detail.html", ctx)
 
 
-def _places_for(application: Application):  # noqa: ANN202
+def _places_for(application: Application) -> QuerySet[Place]:
     return (Place.objects.filter(kommune_id=application.kommune_id)
             .filter(Q(status=PlaceStatus.POTENTIAL) | Q(status__in=[PlaceStatus.EXISTING, PlaceStatus.PLANNED]))
             .order_by("status", "name"))

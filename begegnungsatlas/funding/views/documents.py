@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from ..models import Document
@@ -11,12 +12,14 @@ from ..permissions import can_download_document
 from ._common import need_login
 
 
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(Document.objects.select_related("call", "application", "grant__application"), pk=pk)
     if document.call_id is None and (r := need_login(request)) is not None:
         return r
     can_download_document(request.user, document).enforce()
-    response = FileResponse(default_storage.open(document.file.name, "rb"), content_type=document.content_type,
+    name = document.file.name
+    assert name is not None  # the file is required
+    response = FileResponse(default_storage.open(name, "rb"), content_type=document.content_type,
                             as_attachment=False,
                             filename=document.original_name)
     response["X-Content-Type-Options"] = "nosniff"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -107,7 +109,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, form_errors(form))
         return redirect(back)
     n = min(int(request.POST.get("party-count", "0") or 0), 30)
-    parties = [{k: request.POST.get(f"party-{i}-{k}", "").strip()
+    parties: list[dict[str, Any]] = [{k: request.POST.get(f"party-{i}-{k}", "").strip()
                 for k in ("name", "kind", "responsibilities", "tasks", "duties", "signed_on")} for i in range(n)]
     try:
         from datetime import date

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from begegnungsatlas.core.typing import signed_in_user
+
 from ..forms_import import ConfirmForm, MappingForm, UploadForm
 from ..permissions import can_import
 from ..services.imports import (
@@ -36,7 +38,7 @@ def _guard(request: HttpRequest) -> HttpResponse | None:
 
 
 def _load(request: HttpRequest, token: str) -> tuple[Any, dict[str, Any]]:
-    path, meta = upload_open(token, user_id=request.user.pk)
+    path, meta = upload_open(token, user_id=signed_in_user(request).pk)
     table = read_source(path, format=meta.get("format"), delimiter=meta.get("delimiter") or None,
                         encoding=meta.get("encoding") or None)
     return table, meta
@@ -62,14 +64,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         meta = {"name": data["file"].name[:200], "format": form.detected_format, "target": data["target"],
                 "layer": data.get("layer", ""), "layer_name": data.get("layer_name", ""),
                 "source": data.get("source", ""), "delimiter": delimiter, "encoding": data["encoding"]}
-        token = upload_store(chunks=data["file"].chunks(), user_id=request.user.pk, meta=meta)
+        token = upload_store(chunks=data["file"].chunks(), user_id=signed_in_user(request).pk, meta=meta)
         try:
             table, _meta = _load(request, token)
         except ImportFileError as exc:
-            upload_delete(token, user_id=request.user.pk)
+            upload_delete(token, user_id=signed_in_user(request).pk)
             form.add_error("file", str(exc))
         else:
-            upload_update(token, user_id=request.user.pk,
+            upload_update(token, user_id=signed_in_user(request).pk,
                           mapping=default_mapping(table, target=data["target"]))
             return redirect("places_import:mapping", token=token)
     return render(request, "places/import/upload.html", {"form": form})
@@ -87,7 +89,7 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
     form = MappingForm(request.POST or None, table=table, target=meta.get("target", "places"),
                        initial_mapping=meta.get("mapping") or {})
     if request.method == "POST" and form.is_valid():
-        upload_update(token, user_id=request.user.pk, mapping=form.mapping())
+        upload_update(token, user_id=signed_in_user(request).pk, mapping=form.mapping())
         return redirect("places_import:preview", token=token)
     fields = CONTEXT_FIELDS if meta.get("target") == "context" else PLACE_FIELDS
     rows = [(form[name], table.sample(meta.get("mapping", {}).get(name, "") or "")) for name in fields]
@@ -118,7 +120,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             error = str(exc)
             result = None
         else:
-            upload_delete(token, user_id=request.user.pk)
+            upload_delete(token, user_id=signed_in_user(request).pk)
             return render(request, "places/import/done.html", {"result": result, "meta": meta})
     else:
         try:
@@ -138,7 +140,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if (denied := _guard(request)) is not None:
         return denied
-    upload_delete(token, user_id=request.user.pk)
+    upload_delete(token, user_id=signed_in_user(request).pk)
     messages.info(request, _("Der Import wurde abgebrochen; die hochgeladene Datei ist gelöscht."))
     return redirect(reverse("places_import:upload"))
 

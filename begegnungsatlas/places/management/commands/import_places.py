@@ -88,8 +88,8 @@ class Command(BaseCommand):
                     out(f"  {result.row_label} {row.row}: {row.action_label:<14} {row.name} ({where})")
         for line in result.issue_lines():
             out(f"  {line}")
-        for row, warning in result.warnings:
-            out(f"  {result.row_label} {row}: Hinweis: {warning}")
+        for number, warning in result.warnings:
+            out(f"  {result.row_label} {number}: Hinweis: {warning}")
         if result.would_abort:
             out(self.style.ERROR(f"{len(result.errors)} fehlerhafte Einträge – mit --strict würde nichts importiert."))
         out(self.style.SUCCESS(result.summary()))

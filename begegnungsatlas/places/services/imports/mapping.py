@@ -104,10 +104,10 @@ def guess_mapping(columns: list[str], *, fields: Mapping[str, Any] = PLACE_FIELD
     used: set[str] = set()
     for target in fields:
         for alias in HEADER_ALIASES.get(target, []):
-            col = by_norm.get(alias)
-            if col is not None and col not in used:
-                mapping[target] = col
-                used.add(col)
+            found = by_norm.get(alias)
+            if found is not None and found not in used:
+                mapping[target] = found
+                used.add(found)
                 break
     return mapping
 

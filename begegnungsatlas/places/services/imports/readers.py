@@ -326,7 +326,7 @@ def read_csv(data: bytes, *, delimiter: str | None = None, encoding: str | None 
     for offset, rec in enumerate(records[start + 1:], start=start + 2):
         if not any(c.strip() for c in rec):
             continue
-        values = {h: (rec[i].strip() if i < len(rec) else "") for i, h in enumerate(header)}
+        values: dict[str, Any] = {h: (rec[i].strip() if i < len(rec) else "") for i, h in enumerate(header)}
         if len(rec) > len(header) and any(c.strip() for c in rec[len(header):]):
             values["__extra_cells__"] = len(rec) - len(header)
         rows.append(RawRow(number=offset, values=values))
@@ -457,12 +457,12 @@ def read_osm(path: Path, *, selection: dict[str, set[str] | None] | None = None)
             if not tags or not _osm_selected(tags, selection):
                 continue
             lon = lat = None
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):  # = obj.is_node(), but narrows the type
                 if not obj.location.valid():
                     continue
                 ref = f"node/{obj.id}"
                 lon, lat = obj.location.lon, obj.location.lat
-            elif obj.is_way():
+            elif isinstance(obj, osmium.osm.Way):
                 if obj.is_closed():
                     continue  # comes again as an area
                 ref = f"way/{obj.id}"
@@ -472,7 +472,7 @@ def read_osm(path: Path, *, selection: dict[str, set[str] | None] | None = None)
                     continue
                 c = geom.centroid
                 lon, lat = c.x, c.y
-            elif obj.is_area():
+            elif isinstance(obj, osmium.osm.Area):
                 ref = f"{'way' if obj.from_way() else 'relation'}/{obj.orig_id()}"
                 try:
                     geom = shapely.from_wkb(wkb.create_multipolygon(obj))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from ... import opening_hours
@@ -81,10 +82,10 @@ class Vocabulary:
             pk = self.tg.get(self._key(slug))
             if pk is not None:
                 self.tg.setdefault(self._key(key), pk)
-        for obj in Quality.objects.all():
-            self.q_slugs[obj.pk] = obj.slug
-            for key in (obj.slug, obj.name_de, obj.name_en):
-                self.q[self._key(key)] = obj.pk
+        for quality in Quality.objects.all():
+            self.q_slugs[quality.pk] = quality.slug
+            for key in (quality.slug, quality.name_de, quality.name_en):
+                self.q[self._key(key)] = quality.pk
 
     @staticmethod
     def _key(text: str) -> str:
@@ -128,7 +129,7 @@ def column_label(ref: ColumnRef | None, target: str) -> str:
     return str(PLACE_FIELDS.get(target, target))
 
 
-_MAXLEN = {f.name: f.max_length for f in Place._meta.get_fields() if getattr(f, "max_length", None)}
+_MAXLEN = {f.name: f.max_length for f in Place._meta.get_fields() if isinstance(f, Field) and f.max_length}
 _OFFER = re.compile(r"^(?P<title>[^\[]+?)\s*(?:\[(?P<schedule>[^\]]*)\])?$")
 _url = URLValidator(schemes=["http", "https"])
 _email = EmailValidator()
@@ -269,6 +270,8 @@ def clean_place_row(
 
 
 def _coordinates(raw: RawRow, get: Any, col: Any) -> tuple[float, float]:
+    lon: float | None
+    lat: float | None
     if raw.lon is not None and raw.lat is not None:
         lon, lat = raw.lon, raw.lat
     else:

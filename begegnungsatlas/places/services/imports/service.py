@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def default_mapping(table: SourceTable, *, target: str = "places") -> dict[str, 
     return guess_mapping(table.columns, fields=fields)
 
 
-def _check_mapping(table: SourceTable, mapping: dict[str, ColumnRef], fields: dict[str, Any]) -> dict[str, ColumnRef]:
+def _check_mapping(table: SourceTable, mapping: Mapping[str, ColumnRef], fields: Mapping[str, Any]) -> dict[str, ColumnRef]:
     clean: dict[str, ColumnRef] = {}
     for target, ref in mapping.items():
         if target not in fields:
@@ -209,7 +209,8 @@ def _detect_duplicates(
         .only("id", "name", "lon", "lat", "source", "source_id")
     )
     by_source_id = {(p.source, p.source_id): p for p in existing if p.source_id}
-    ex_xy = to_metric_xy([p.lon for p in existing], [p.lat for p in existing])
+    # The bounding-box filter above only finds places that have coordinates.
+    ex_xy = to_metric_xy([cast(float, p.lon) for p in existing], [cast(float, p.lat) for p in existing])
     names = [r.data["name"] for _p, r, _k, _a in kept]
     near_existing = duplicates.find_similar(xy, names, ex_xy, [p.name for p in existing],
                                             distance_m=distance_m, threshold=threshold)
@@ -222,8 +223,7 @@ def _detect_duplicates(
         if sid and (source, sid) in by_source_id:
             match = by_source_id[(source, sid)]
             why = _("gleiche Quell-ID „%(id)s“") % {"id": sid}
-        elif near_existing[i] is not None:
-            nb = near_existing[i]
+        elif (nb := near_existing[i]) is not None:
             match = existing[nb.index]
             why = _("ähnlicher Name, %(d)s m entfernt") % {"d": round(nb.distance_m)}
         if match is not None:
@@ -303,7 +303,8 @@ def _write(
         _tick(progress, _("speichern"), min(start + BATCH, len(places)), len(places))
     tg_through = Place.target_groups.through
     q_through = Place.qualities.through
-    tg_rows, q_rows, actor_rows, offers, audit = [], [], [], [], []
+    tg_rows, q_rows, actor_rows, offers = [], [], [], []
+    audit: list[tuple[Place, dict[str, Any]]] = []
     for place, (plan, row, _k, _a) in zip(created, creates, strict=True):
         plan.existing_id = place.pk
         tg_rows += [tg_through(place_id=place.pk, targetgroup_id=t) for t in row.target_groups]
