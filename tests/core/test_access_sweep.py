@@ -64,7 +64,8 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     voucher = Voucher.objects.first()
     document = Document.objects.filter(call=None).first()
     assignment = ReviewAssignment.objects.first()
-    assert application and grant and voucher and document and assignment
+    for obj in (application, grant, voucher, document, assignment):
+        assert obj is not None
     values = {
         "pk": str(place.pk), "token": "abc", "level_id": str(Area.objects.first().level_id),
         "area_id": str(Area.objects.first().pk), "slug": Indicator.objects.first().slug, "fmt": "csv",
