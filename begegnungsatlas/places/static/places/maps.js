@@ -135,7 +135,9 @@
     }
     base.ready.then(function (outlines) {
       var c = current();
+      var b = (el.dataset.bounds || "").split(",").map(parseFloat);
       if (c) { place(c); map.setView(c, 15); }
+      else if (b.length === 4 && b.every(isFinite)) { map.fitBounds([[b[0], b[1]], [b[2], b[3]]]); }
       else if (outlines.getLayers().length) { map.fitBounds(outlines.getBounds()); }
       else { map.setView([51.1, 6.9], 8); }
     });
