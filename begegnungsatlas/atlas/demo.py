@@ -37,9 +37,18 @@ def load(*, out: Callable[[str], object] = print) -> None:
     load_dortmund(out=out)
     indicators_dortmund(out=out)
     indicators_kreis_dueren(out=out)
+    grid_kreis_dueren(out=out)
     load_nrw(out=out)
     if os.environ.get("BEGEGNUNGSATLAS_DEMO_DEUTSCHLAND", "1") != "0":
         load_deutschland(out=out)
+
+
+def grid_kreis_dueren(*, out: Callable[[str], object] = print) -> None:
+    """A 1 km INSPIRE grid over Kreis Düren: the level that Zensus grid statistics can be imported into."""
+    from .services.grid import grid_level_create
+
+    level = grid_level_create(region=Region.objects.get(slug="kreis-dueren"), size_m=1000)
+    out(f"Kreis Düren: {level.areas.count()} Rasterzellen (1 km, INSPIRE) angelegt (ohne Werte).")
 
 
 def load_kreis_dueren(*, out: Callable[[str], object] = print) -> None:

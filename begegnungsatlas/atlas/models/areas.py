@@ -43,6 +43,10 @@ class AreaLevel(models.Model):
         _("Ebene der Kommunen"), default=False,
         help_text=_("Gebiete dieser Ebene sind Kommunen (Zuständigkeit der kommunalen Redaktion)."),
     )
+    grid_size_m = models.PositiveIntegerField(
+        _("Rasterweite (m)"), null=True, blank=True,
+        help_text=_("Nur für Rasterebenen: Kantenlänge der Zellen im INSPIRE-Raster (EPSG:3035)."),
+    )
 
     class Meta:
         ordering = ["region", "rank"]

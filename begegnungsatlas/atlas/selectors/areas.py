@@ -41,7 +41,9 @@ def _index() -> _Index:
         if idx is not None and idx.stamp == stamp:
             return idx
         rows = list(
-            Area.objects.exclude(geometry=None).filter(region__is_reference=False, valid_to__isnull=True)
+            Area.objects.exclude(geometry=None).filter(
+                region__is_reference=False, valid_to__isnull=True, level__grid_size_m__isnull=True
+            )
             .select_related("level").only(
                 "id", "geometry", "level__rank", "level__is_municipality"
             )
