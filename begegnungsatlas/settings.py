@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "begegnungsatlas.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "begegnungsatlas.core.middleware.ChosenLanguageMiddleware",
@@ -155,6 +156,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 BEGEGNUNGSATLAS_MAX_IMPORT_BYTES = int(os.environ.get("BEGEGNUNGSATLAS_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
+# Whole request bodies above this are refused before they are read (imports are the largest uploads).
+BEGEGNUNGSATLAS_MAX_REQUEST_BYTES = int(
+    os.environ.get("BEGEGNUNGSATLAS_MAX_REQUEST_BYTES", BEGEGNUNGSATLAS_MAX_IMPORT_BYTES + 1024 * 1024)
+)
 BEGEGNUNGSATLAS_MAX_DOCUMENT_BYTES = int(os.environ.get("BEGEGNUNGSATLAS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("BEGEGNUNGSATLAS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -91,3 +91,11 @@ def test_german_even_when_the_browser_prefers_english(client, db):
     page = client.get("/daten/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="de">' in page
     assert "Datenquellen und Lizenzen" in page
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client, db, settings):
+    settings.BEGEGNUNGSATLAS_MAX_REQUEST_BYTES = 1000
+    response = client.post("/orte/vorschlagen/", data=b"x" * 5000, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "Datei zu groß" in response.content.decode()
+    assert "Es wurde nichts gespeichert" in response.content.decode()
