@@ -205,7 +205,7 @@ def test_max_p_merge_and_resplit_lowers_the_ssd_of_tight_regions() -> None:
 
 
 def test_recombine_keeps_p_contiguity_and_floor_and_never_raises_the_ssd() -> None:
-    from begegnungsatlas.analysis.regionalisation._recombine import best_split, recombine
+    from begegnungsatlas.analysis.regionalisation._recombine import recombine, split_batch
 
     side = 12
     adj = contiguity_from_polygons(lattice(side))
@@ -221,22 +221,39 @@ def test_recombine_keeps_p_contiguity_and_floor_and_never_raises_the_ssd() -> No
     assert regions_are_contiguous(adj, labels)
     assert np.bincount(labels, weights=pop).min() >= 900.0
     assert within_region_ssd(z, labels) < start.ssd
-    # a split of two adjacent regions is two connected parts above the floor, scored exactly
-    nbrs = [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(side * side)]
-    a = int(labels[0])
-    b = next(int(labels[v]) for u in np.flatnonzero(labels == a) for v in nbrs[u] if labels[v] != a)
-    pair = np.flatnonzero((labels == a) | (labels == b)).tolist()
-    zl, ql = z.tolist(), (z * z).sum(1).tolist()
-    val, part = best_split(pair, nbrs, zl, ql, pop.tolist(), 900.0, [None, [0.5, 2.0, 1.0]])
-    assert part
-    rest = sorted(set(pair) - set(part))
-    assert pop[part].sum() >= 900.0
-    assert pop[rest].sum() >= 900.0
-    two = np.zeros(side * side, dtype=np.int64)
-    two[rest] = 1
-    keep = np.asarray(pair)
-    assert regions_are_contiguous(adj[keep][:, keep], two[keep])
-    assert val == pytest.approx(within_region_ssd(z[keep], two[keep]))
+    again, _ = recombine(z, indptr, indices, start.labels, pop, 900.0, rng=np.random.default_rng(1))
+    assert again.tolist() == labels.tolist()  # seeded: same result
+    # a batch of disjoint region pairs: every split is two connected parts above the floor,
+    # scored exactly, and no better split exists among those trees' cuts than the plain MST's
+    n = side * side
+    src = np.repeat(np.arange(n), np.diff(indptr))
+    once = src < indices
+    src, dst = src[once], indices[once]
+    dist = ((z[src] - z[dst]) ** 2).sum(1)
+    used: set[int] = set()
+    groups = []
+    for u, v in zip(labels[src].tolist(), labels[dst].tolist(), strict=True):
+        if u != v and u not in used and v not in used:
+            used |= {u, v}
+            groups.append(np.flatnonzero((labels == u) | (labels == v)))
+    assert len(groups) >= 2
+    factors = np.exp(np.random.default_rng(0).normal(size=(src.size, 5)))
+    plain = split_batch(groups, z, pop, src, dst, dist, 900.0, np.ones((src.size, 1)))
+    results = split_batch(groups, z, pop, src, dst, dist, 900.0, factors, [True] * len(groups))
+    found = 0
+    for pair, (val0, _), (val, part) in zip(groups, plain, results, strict=True):
+        assert val <= val0  # tree 0 is the plain MST
+        if not part.size:
+            continue
+        found += 1
+        rest = np.setdiff1d(pair, part)
+        assert pop[part].sum() >= 900.0
+        assert pop[rest].sum() >= 900.0
+        two = np.zeros(n, dtype=np.int64)
+        two[rest] = 1
+        assert regions_are_contiguous(adj[pair][:, pair], two[pair])
+        assert val == pytest.approx(within_region_ssd(z[pair], two[pair]))
+    assert found > 0
 
 
 def test_max_p_time_limit_bounds_the_work_and_still_gives_valid_regions() -> None:

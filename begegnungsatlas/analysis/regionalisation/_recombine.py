@@ -2,28 +2,37 @@
 
 When regions sit just above the floor, moving single boundary areas is mostly blocked
 (the donor would drop below the floor). This search instead takes two adjacent regions
-``A`` and ``B``, merges them, builds a spanning tree of the merged area and cuts it into
+``A`` and ``B``, merges them, builds spanning trees of the merged area and cuts each into
 two parts at the edge that gives the smallest SSD among the cuts leaving both parts at
-or above the floor (the SKATER cut, restricted to one pair). The new pair replaces the
-old one if it lowers the SSD. The number of regions never changes, both parts are
-connected (they are subtrees) and reach the floor.
+or above the floor (the SKATER cut, restricted to one pair). The best cut over all trees
+replaces the old pair if it lowers the SSD. The number of regions never changes, both
+parts are connected (they are subtrees) and reach the floor.
 
-The tree is a minimum spanning tree of the squared attribute distances between
-neighbours. The first visit of a pair uses the plain MST; if that does not improve the
-pair, the next visit tries up to ``tries`` trees whose distances are multiplied by random
-factors ``exp(jitter * N(0, 1))`` and takes the first improving cut. A pair that failed
-both is skipped until one of its two regions changes. With regions tight around the
-floor only a few tree edges leave both sides above it, which is why several trees are
-needed. Each cut of a tree is scored in O(k) from subtree sums (``SSD = Q - |S|^2 / n``),
-so one tree costs O(m log m + m k) for m areas in the pair.
+Trees: tree 0 of a pair is the minimum spanning tree of the squared attribute distances
+between neighbours; the other ``trees - 1`` multiply those distances by random factors
+``exp(jitter * N(0, 1))``. With regions tight around the floor only a few tree edges
+leave both sides above it, which is why many trees are needed. A pair that failed
+``attempts`` times (fresh random trees each time) is skipped until one of its two regions
+changes.
 
-The search sweeps over all adjacent region pairs in random order, at most ``rounds``
-times, until no pair is left to try, or until ``deadline`` (``time.perf_counter`` value).
+Everything is vectorised with numpy over a *batch*: a set of pairwise disjoint region
+pairs (a greedy matching, so their results are independent and can be applied
+together) times ``trees`` trees each, padded to the largest pair. Prim's algorithm runs
+on all of them at once (one numpy step per added area); the order in which Prim adds
+areas lists every parent before its children, so one reverse pass gives the subtree sums
+of population, area count, attribute sums and sums of squares, and the SSD of both parts
+for every cut edge is then one array formula (``SSD = Q - |S|^2 / n``), as is the floor
+mask. One batch costs O(m) numpy steps on arrays of ``pairs * trees * m`` entries for
+pairs of up to m areas (the dense distance matrices hold ``pairs * trees * m^2``; batches
+are chunked to bound them).
+
+A round visits every candidate pair once (in successive matchings, pairs with the
+largest SSD first). The search stops after ``rounds`` rounds, when no pair is left to
+try, or at ``deadline`` (``time.perf_counter`` value).
 """
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -31,121 +40,151 @@ import numpy as np
 from ._common import FloatArray, IntArray
 
 _TOL = 1e-10
+_MAX_CELLS = 3_000_000  # entries of the dense (batch, m, m) distance array per chunk
 
 
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
-def best_split(
-    nodes: list[int],
-    nbrs: list[list[int]],
-    zl: list[list[float]],
-    ql: list[float],
-    pop: list[float],
+def split_batch(
+    groups: list[IntArray],
+    z: FloatArray,
+    pop: FloatArray,
+    edge_src: IntArray,
+    edge_dst: IntArray,
+    edge_d: FloatArray,
     floor: float,
-    noises: list[list[float] | None],
-    target: float = -math.inf,
-) -> tuple[float, list[int]]:
-    """Best floor-respecting tree cut of ``nodes``: (SSD of both parts, one part).
+    factors: FloatArray,
+    plain: list[bool] | None = None,
+) -> list[tuple[float, IntArray]]:
+    """Best floor-respecting tree cut of each node group: (SSD of both parts, one part).
 
-    One spanning tree per entry of ``noises``: ``None`` is the plain minimum spanning
-    tree of the squared attribute distances, a list of factors (one per edge, cycled)
-    perturbs them. Trees are tried in turn and the search stops early at the first cut
-    with an SSD below ``target``. Returns ``(inf, [])`` if no cut leaves both parts at or
-    above ``floor``.
+    ``groups`` are disjoint arrays of area indices, each connected through the undirected
+    edges ``edge_src[e] - edge_dst[e]`` with squared attribute distance ``edge_d[e]``
+    (edges with an end outside a group are ignored). Each group gets one spanning tree
+    per column of ``factors`` (shape ``(n_edges, trees)``), the minimum spanning tree of
+    ``edge_d[e] * factors[e, t]``; for groups with ``plain[g]`` true, tree 0 uses the
+    plain distances. Returns ``(inf, [])`` for a group where no cut leaves both parts at
+    or above ``floor`` (or that is not connected).
 
     >>> # path 0-1-2-3 with values 0, 0, 5, 5 and unit population, floor 2
-    >>> nbrs = [[1], [0, 2], [1, 3], [2]]
-    >>> zl = [[0.0], [0.0], [5.0], [5.0]]
-    >>> best_split([0, 1, 2, 3], nbrs, zl, [v[0] ** 2 for v in zl], [1.0] * 4, 2.0, [None])
-    (0.0, [2, 3])
+    >>> z = np.array([[0.0], [0.0], [5.0], [5.0]])
+    >>> src, dst = np.array([0, 1, 2]), np.array([1, 2, 3])
+    >>> d = ((z[src] - z[dst]) ** 2).sum(1)
+    >>> [(v, p.tolist()) for v, p in split_batch([np.arange(4)], z, np.ones(4), src, dst, d, 2.0,
+    ...                                          np.ones((3, 1)))]
+    [(0.0, [2, 3])]
     """
-    m = len(nodes)
-    local = {v: j for j, v in enumerate(nodes)}
-    base: list[tuple[float, int, int]] = []
-    for j, v in enumerate(nodes):
-        zv = zl[v]
-        for w in nbrs[v]:
-            jw = local.get(w)
-            if jw is not None and jw > j:
-                d = 0.0
-                for a, b in zip(zv, zl[w], strict=True):
-                    d += (a - b) * (a - b)
-                base.append((d, j, jw))
-    k = len(zl[nodes[0]])
-    node_s = [zl[v] for v in nodes]
-    node_q = [ql[v] for v in nodes]
-    node_p = [pop[v] for v in nodes]
-    tot_p = sum(node_p)
-    tot_q = sum(node_q)
-    tot_s = [sum(col) for col in zip(*node_s, strict=True)]
-    best, best_part = math.inf, []
-    for noise in noises:
-        if noise is None:
-            edges = sorted(base)
-        else:
-            nz = len(noise)
-            edges = sorted([(d * noise[e % nz], j, jw) for e, (d, j, jw) in enumerate(base)])
-        uf = list(range(m))
-        tree: list[list[int]] = [[] for _ in range(m)]
-        joined = 0
-        for _, j, jw in edges:
-            rj, rw = _find(uf, j), _find(uf, jw)
-            if rj != rw:
-                uf[rj] = rw
-                tree[j].append(jw)
-                tree[jw].append(j)
-                joined += 1
-                if joined == m - 1:
-                    break
-        parent = [-1] * m
-        parent[0] = 0
-        order = [0]
-        for j in order:
-            for w in tree[j]:
-                if parent[w] < 0:
-                    parent[w] = j
-                    order.append(w)
-        sub_s = [list(x) for x in node_s]
-        sub_q = list(node_q)
-        sub_p = list(node_p)
-        sub_n = [1] * m
-        for j in reversed(order[1:]):
-            pj = parent[j]
-            sp_, sj = sub_s[pj], sub_s[j]
-            for c in range(k):
-                sp_[c] += sj[c]
-            sub_q[pj] += sub_q[j]
-            sub_p[pj] += sub_p[j]
-            sub_n[pj] += sub_n[j]
-        best_j = -1
-        for j in order[1:]:
-            pop_j = sub_p[j]
-            if pop_j < floor or tot_p - pop_j < floor:
-                continue
-            sj = sub_s[j]
-            nj = sub_n[j]
-            ss = 0.0
-            rs = 0.0
-            for c in range(k):
-                ss += sj[c] * sj[c]
-                r = tot_s[c] - sj[c]
-                rs += r * r
-            val = sub_q[j] - ss / nj + (tot_q - sub_q[j]) - rs / (m - nj)
-            if val < best:
-                best, best_j = val, j
-        if best_j >= 0:
-            part = [best_j]
-            for j in part:
-                part.extend(w for w in tree[j] if parent[w] == j and w != 0)
-            best_part = [nodes[j] for j in part]
-            if best < target:
-                break
-    return best, best_part
+    n = z.shape[0]
+    out: list[tuple[float, IntArray]] = [(np.inf, np.zeros(0, dtype=np.int64)) for _ in groups]
+    if not groups:
+        return out
+    n_trees = factors.shape[1]
+    sizes = np.array([nodes.size for nodes in groups], dtype=np.int64)
+    slot = np.full(n, -1, dtype=np.int64)
+    local = np.zeros(n, dtype=np.int64)
+    all_nodes = np.concatenate(groups)
+    slot[all_nodes] = np.repeat(np.arange(len(groups)), sizes)
+    local[all_nodes] = np.arange(all_nodes.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    gs = slot[edge_src]
+    inside = np.flatnonzero((gs >= 0) & (gs == slot[edge_dst]))
+    weights = (edge_d[inside, None] * factors[inside]).astype(np.float32)
+    if plain is not None:
+        weights[:, 0] = np.where(np.asarray(plain)[gs[inside]], edge_d[inside], weights[:, 0])
+    k = z.shape[1]
+    feats_all = np.column_stack([pop, np.ones(n), z, (z * z).sum(axis=1)])
+    # chunks of groups (largest first) bounding the dense (group, tree, m, m) array
+    by_size = np.argsort(-sizes, kind="stable")
+    chunks: list[IntArray] = []
+    i = 0
+    while i < by_size.size:
+        m = int(sizes[by_size[i]])
+        take = max(1, _MAX_CELLS // (n_trees * m * m))
+        # padding to the largest group costs; start a new chunk below 3/4 of its size
+        take = min(take, int(np.searchsorted(-sizes[by_size[i:]], -0.75 * m, side="right")))
+        chunks.append(by_size[i : i + take])
+        i += take
+    pos = np.zeros(len(groups), dtype=np.int64)
+    for chunk in chunks:
+        big_m = int(sizes[chunk[0]])
+        n_g = chunk.size
+        n_b = n_g * n_trees
+        pos[chunk] = np.arange(n_g)
+        sel = inside[np.isin(gs[inside], chunk)]
+        wsel = weights[np.isin(gs[inside], chunk)]
+        e_c = pos[gs[sel]]
+        e_i, e_j = local[edge_src[sel]], local[edge_dst[sel]]
+        w4 = np.full((n_g, n_trees, big_m, big_m), np.inf, dtype=np.float32)
+        w4[e_c, :, e_i, e_j] = wsel
+        w4[e_c, :, e_j, e_i] = wsel
+        w = w4.reshape(n_b, big_m, big_m)
+        feats = np.zeros((n_g, big_m, feats_all.shape[1]))
+        nodes_c = np.concatenate([groups[g] for g in chunk.tolist()])
+        feats[pos[slot[nodes_c]], local[nodes_c]] = feats_all[nodes_c]
+        size_b = np.repeat(sizes[chunk], n_trees)
+        rows = np.arange(n_b)
+        real = np.arange(big_m)[None, :] < size_b[:, None]
+        # Prim from local node 0 on every (group, tree) at once; the columns of areas
+        # already in the tree are set to inf, so they are never reached again
+        key = w[:, 0, :].copy()
+        key[:, 0] = np.inf
+        w[:, :, 0] = np.inf
+        best_from = np.zeros((n_b, big_m), dtype=np.int64)
+        parent = np.zeros((n_b, big_m), dtype=np.int64)
+        steps = max(big_m - 1, 0)
+        order = np.zeros((n_b, steps), dtype=np.int64)
+        valid = np.zeros((n_b, steps), dtype=bool)
+        for s in range(steps):
+            new = key.argmin(axis=1)
+            ok = key[rows, new] < np.inf
+            new[~ok] = 0
+            order[:, s] = new
+            valid[:, s] = ok
+            parent[rows, new] = best_from[rows, new]
+            w[rows, :, new] = np.inf
+            row = w[rows, new]
+            key[rows, new] = np.inf
+            closer = row < key
+            np.minimum(key, row, out=key)
+            np.copyto(best_from, new[:, None], where=closer)
+        reached = valid.sum(axis=1) + 1
+        # subtree sums: children were added after their parents
+        sub = np.repeat(feats, n_trees, axis=0)
+        for s in range(steps - 1, -1, -1):
+            child = order[:, s]
+            up = parent[rows, child]
+            sub[rows, up] += sub[rows, child] * valid[:, s, None]
+        tot = sub[:, 0, :]
+        p_j, n_j = sub[:, :, 0], sub[:, :, 1]
+        s_j = sub[:, :, 2 : 2 + k]
+        n_all = tot[:, 1, None]
+        ok_cut = (
+            real
+            & (p_j >= floor)
+            & (tot[:, 0, None] - p_j >= floor)
+            & (n_j >= 1)
+            & (n_j < n_all)
+            & (reached == size_b)[:, None]
+        )
+        ok_cut[:, 0] = False
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = tot[:, None, 2 : 2 + k] - s_j
+            val = (
+                tot[:, None, 2 + k]
+                - (s_j * s_j).sum(axis=2) / n_j
+                - (rest * rest).sum(axis=2) / (n_all - n_j)
+            )
+        val = np.where(ok_cut, val, np.inf).reshape(n_g, n_trees * big_m)
+        pick = val.argmin(axis=1)
+        best_val = val[np.arange(n_g), pick]
+        for c in np.flatnonzero(np.isfinite(best_val)).tolist():
+            g = int(chunk[c])
+            b = c * n_trees + int(pick[c]) // big_m
+            part = np.zeros(big_m, dtype=bool)
+            part[int(pick[c]) % big_m] = True
+            par_b = parent[b]
+            for v in order[b, : reached[b] - 1].tolist():
+                if part[par_b[v]]:
+                    part[v] = True
+            out[g] = (float(best_val[c]), groups[g][part[: sizes[g]]])
+    return out
 
 
 def recombine(
@@ -158,8 +197,9 @@ def recombine(
     *,
     rng: np.random.Generator,
     rounds: int = 10,
-    jitter: float = 2.0,
-    tries: int = 10,
+    jitter: float = 4.0,
+    trees: int = 16,
+    attempts: int = 2,
     deadline: float | None = None,
 ) -> tuple[IntArray, int]:
     """Improve a partition by merging and re-splitting adjacent region pairs; return (labels, changes).
@@ -176,87 +216,97 @@ def recombine(
     >>> lab.tolist(), changes
     ([0, 0, 1, 1, 1, 1], 1)
     """
-    lab: list[int] = labels.astype(np.int64).tolist()
-    n = len(lab)
-    p = max(lab) + 1
-    indptr_l: list[int] = indptr.tolist()
-    indices_l: list[int] = indices.tolist()
-    nbrs = [indices_l[indptr_l[i] : indptr_l[i + 1]] for i in range(n)]
-    zl: list[list[float]] = z.tolist()
-    ql: list[float] = (z * z).sum(axis=1).tolist()
-    pop_l: list[float] = pop.tolist()
-    members: list[set[int]] = [set() for _ in range(p)]
-    for i, r in enumerate(lab):
-        members[r].add(i)
-    k = z.shape[1]
+    lab = labels.astype(np.int64).copy()
+    n = lab.size
+    p = int(lab.max()) + 1
+    src_all = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    dst_all = indices.astype(np.int64)
+    once = src_all < dst_all
+    src, dst = src_all[once], dst_all[once]
+    diff = z[src] - z[dst]
+    dist = (diff * diff).sum(axis=1)
+    q = (z * z).sum(axis=1)
+    order = np.argsort(lab, kind="stable")
+    bounds = np.searchsorted(lab[order], np.arange(p + 1))
+    members: list[IntArray] = [order[bounds[r] : bounds[r + 1]] for r in range(p)]
 
-    def region_ssd(r: int) -> float:
-        s = [0.0] * k
-        q = 0.0
-        for i in members[r]:
-            q += ql[i]
-            for c, v in enumerate(zl[i]):
-                s[c] += v
-        return q - sum(v * v for v in s) / len(members[r])
+    def region_ssd(nodes: IntArray) -> float:
+        s = z[nodes].sum(axis=0)
+        return float(q[nodes].sum() - (s @ s) / nodes.size)
 
-    ssd = [region_ssd(r) for r in range(p)]
-    version = [0] * p
-    tried: dict[tuple[int, int], tuple[int, int, int]] = {}
-    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    dst = indices.astype(np.int64)
+    ssd = np.array([region_ssd(members[r]) for r in range(p)])
+    version = np.zeros(p, dtype=np.int64)
+    tried: dict[int, tuple[int, int, int]] = {}
     changes = 0
     for _ in range(rounds):
         if deadline is not None and time.perf_counter() > deadline:
             break
-        lab_a = np.array(lab, dtype=np.int64)
-        la, lb = lab_a[src], lab_a[dst]
-        keep = la < lb
-        pairs = np.unique(la[keep] * p + lb[keep])
-        pairs = pairs[rng.permutation(pairs.size)]
-        improved = attempted = 0
-        for step, key in enumerate(pairs.tolist()):
-            if step & 63 == 0 and deadline is not None and time.perf_counter() > deadline:
-                break
+        la, lb = lab[src], lab[dst]
+        cross = la != lb
+        lo = np.minimum(la[cross], lb[cross])
+        hi = np.maximum(la[cross], lb[cross])
+        keys = np.unique(lo * p + hi)
+        todo: list[int] = []
+        for key in keys.tolist():
             a, b = divmod(key, p)
-            state = tried.get((a, b))
-            attempt = 0
-            if state is not None and state[0] == version[a] and state[1] == version[b]:
-                attempt = state[2]
-                if attempt >= 2:
-                    continue
-            # the pair may no longer be adjacent after earlier changes in this round
-            mem_a, mem_b = members[a], members[b]
-            if not any(lab[w] == b for v in mem_a for w in nbrs[v]):
+            state = tried.get(key)
+            if state is not None and state[0] == version[a] and state[1] == version[b] and state[2] >= attempts:
                 continue
-            attempted += 1
-            nodes = sorted(mem_a | mem_b)
-            current = ssd[a] + ssd[b]
-            if attempt == 0:
-                noises: list[list[float] | None] = [None]
-            else:
-                noises = list(np.exp(jitter * rng.normal(size=(tries, 2 * len(nodes)))).tolist())
-            val, part = best_split(nodes, nbrs, zl, ql, pop_l, floor, noises, current - _TOL)
-            if val < current - _TOL:
-                part_set = set(part)
-                # keep the label that overlaps more with the new part, to keep numbering stable
-                if len(part_set & mem_a) >= len(part_set & mem_b):
-                    new_a, new_b = part_set, set(nodes) - part_set
+            todo.append(key)
+        if not todo:
+            break
+        # largest combined SSD first; random tie-break keeps runs seeded but varied
+        arr = np.array(todo, dtype=np.int64)
+        a_arr, b_arr = np.divmod(arr, p)
+        prio = ssd[a_arr] + ssd[b_arr]
+        arr = arr[np.lexsort((rng.random(arr.size), -prio))]
+        pending = arr.tolist()
+        improved = 0
+        while pending:
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            used: set[int] = set()
+            batch: list[tuple[int, int]] = []
+            later: list[int] = []
+            for key in pending:
+                a, b = divmod(key, p)
+                if a in used or b in used:
+                    later.append(key)
                 else:
-                    new_a, new_b = set(nodes) - part_set, part_set
-                for v in new_a:
-                    lab[v] = a
-                for v in new_b:
-                    lab[v] = b
+                    used.add(a)
+                    used.add(b)
+                    batch.append((a, b))
+            pending = later
+            groups = [np.concatenate([members[a], members[b]]) for a, b in batch]
+            fresh = [
+                (st := tried.get(a * p + b)) is None or st[0] != version[a] or st[1] != version[b]
+                for a, b in batch
+            ]
+            factors = np.exp(jitter * rng.normal(size=(src.size, trees)))
+            results = split_batch(groups, z, pop, src, dst, dist, floor, factors, fresh)
+            for (a, b), nodes, new, (val, part) in zip(batch, groups, fresh, results, strict=True):
+                key = a * p + b
+                current = ssd[a] + ssd[b]
+                ok = val < current - _TOL
+                if ok:
+                    rest = np.setdiff1d(nodes, part)
+                    ok = rest.size > 0 and pop[part].sum() >= floor and pop[rest].sum() >= floor
+                if not ok:
+                    state = tried.get(key)
+                    tried[key] = (int(version[a]), int(version[b]), 1 if new or state is None else state[2] + 1)
+                    continue
+                # keep the label that overlaps more with the new part, to keep numbering stable
+                if int((lab[part] == a).sum()) >= int((lab[part] == b).sum()):
+                    new_a, new_b = np.sort(part), rest
+                else:
+                    new_a, new_b = rest, np.sort(part)
+                lab[new_a] = a
+                lab[new_b] = b
                 members[a], members[b] = new_a, new_b
-                ssd[a], ssd[b] = region_ssd(a), region_ssd(b)
+                ssd[a], ssd[b] = region_ssd(new_a), region_ssd(new_b)
                 version[a] += 1
                 version[b] += 1
-                tried.pop((a, b), None)
+                tried.pop(key, None)
                 improved += 1
-            else:
-                tried[(a, b)] = (version[a], version[b], attempt + 1)
-
         changes += improved
-        if attempted == 0:
-            break
-    return np.array(lab, dtype=np.int64), changes
+    return lab, changes
