@@ -98,9 +98,34 @@ def load(db: str, n: int, env: dict[str, str]) -> tuple[list, list]:
         cur.execute("ALTER TABLE pygeoapi_places ADD PRIMARY KEY (id)")
         cur.execute("CREATE INDEX pygeoapi_places_geom ON pygeoapi_places USING gist (geom)")
         conn.commit()
-    psql(db, "VACUUM ANALYZE")
+    fill_features(db, env)
     print(f"loaded {len(ids):,} places in {time.perf_counter() - t0:.1f} s")
     return list(lons), list(lats)
+
+
+def fill_features(db: str, env: dict[str, str]) -> None:
+    """Migrate, and (re)fill ``api_placefeature`` (the OGC feature text) unless it matches the places already.
+
+    The places above are written with COPY, past the services, so the text is computed here with the same
+    ``place_features_refresh`` that the write paths call.
+    """
+    sh([str(ROOT / ".venv/bin/begegnungsatlas"), "migrate", "--verbosity", "0"], env=env)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from begegnungsatlas.api.models import PlaceFeature
+    from begegnungsatlas.api.services import place_features_refresh
+    from begegnungsatlas.places.models import Place
+
+    shown = Place.objects.filter(is_published=True, lon__isnull=False, lat__isnull=False).count()
+    if PlaceFeature.objects.count() != shown:
+        t0 = time.perf_counter()
+        n = place_features_refresh()
+        print(f"feature text of {n:,} places in {time.perf_counter() - t0:.1f} s")
+    connection.close()
+    psql(db, "VACUUM ANALYZE")
 
 
 PYGEOAPI_CONFIG = """
@@ -212,6 +237,7 @@ def main() -> None:
         with psycopg.connect(f"{PG}/{args.db}") as conn:
             rows = conn.execute("SELECT lon, lat FROM places_place").fetchall()
         lons, lats = [r[0] for r in rows], [r[1] for r in rows]
+        fill_features(args.db, env)
     else:
         lons, lats = load(args.db, args.places, env)
     import numpy as np
@@ -326,41 +352,49 @@ def verdict(results: dict) -> str:
 
 
 ANALYSIS = """\
-**What the hot paths do now** (`api/selectors.py` `place_page_rows`, `api/ogc.py` `places_items_json` /
-`place_summaries_json`):
+**What the hot paths do now:**
 
-- One statement for a page on PostgreSQL: the ORM's page query (so the list keeps exactly the filters of
-  `places_filtered`) wrapped in an outer select with a correlated `ARRAY(SELECT targetgroup_id …)::text` per row
-  (an index-only scan on the unique (place, group) index); slugs are ordered by the vocabulary in Python (one
-  query of 10 rows). Before: three queries, the third with a 1,000-literal `IN` list.
-- The JSON text is written straight from the driver's tuples with one `%`-template per feature and the C string
-  escaper of `json` – no dict per feature, no pydantic (the routes are still declared with their schemas in the
-  OpenAPI document; ninja passes an `HttpResponse` through). The bytes equal `json.dumps` of the former dicts;
-  `tests/api/test_api_fastpath.py` compares them on SQLite and PostgreSQL. HTML and SQLite keep the plain path.
-- `numberMatched` / `count`: a count query only when the page is full; a short page gives the total itself
-  (the filtered list almost never needs one).
-- Cost of one request, measured in-process (Django's WSGI handler called directly, 40 bboxes, CPU time of the
-  Python process): items with 1,000 features 5.9 ms (fetch ~1.9 ms, JSON text ~2 ms, the rest ORM and Django)
-  plus ~2.5–3 ms in PostgreSQL (`EXPLAIN ANALYZE`: bitmap index scan on (lon, lat), top-N sort, 1,000 index-only
-  subqueries); the list 1.7 ms plus ~1 ms in PostgreSQL; a trivial route (`/api/ogc/conformance`) 0.2 ms, so
-  Django's middleware is not the problem (API GETs never touch the session; no gzip). Wall time through the
-  test client before → after, at a similar load average (3–5): items 60–72 ms → 19–22 ms, list 10–11 ms → 6 ms.
+- (a) OGC items on PostgreSQL (`api/selectors.py` `place_features_text`, `api/models.py` `PlaceFeature`): the
+  GeoJSON text of every shown place (published, with a point) is stored in `api_placefeature` (index on
+  (`lon`, `lat`)), in two pieces around the Kommune, whose code and name are joined from `atlas_area` when
+  reading (`to_json`, which escapes like `json.dumps`), so renaming an area needs no refresh. One statement
+  returns the whole page as one string (`string_agg(… ORDER BY place_id)` over `ORDER BY place_id LIMIT/OFFSET`
+  on the bbox), plus a `count(*)` only when the page is full; Python only wraps it in the envelope. The text is
+  written by `api.services.place_features_refresh(place_ids=…)`, called inside the transaction of every write
+  path (`place_create`/`place_update`, the import (one bulk refresh), the admin (places and target-group
+  edits); deletes cascade); the migration fills it for existing places, the benchmark loader after its COPY.
+  `tests/api/test_api_placefeature.py` checks after each kind of write that the stored text gives the same
+  bytes as the ORM (SQLite and PostgreSQL); `tests/api/test_api_fastpath.py` compares the awkward strings.
+  SQLite and HTML keep reading the places directly.
+- (b) the filtered list (`place_page_rows`, `place_summaries_json`): the ORM's page query (so the list keeps
+  exactly the filters of `places_filtered`) wrapped in an outer select with a correlated
+  `ARRAY(SELECT targetgroup_id …)::text` per row; JSON text straight from the driver's tuples with one
+  `%`-template per row and the C string escaper of `json` (same bytes as `json.dumps` of the former dicts); a
+  count query only when the page is full.
+- Cost of one items request with 1,000 features, in-process (Django's test client, 40 bboxes): raw-row path
+  ~9 ms of wall time (4.3–4.6 ms CPU in Python + ~4.5 ms in PostgreSQL), stored text 5.3 ms (1.6 ms CPU in
+  Python + ~3.5 ms in PostgreSQL: bitmap index scan on (lon, lat), ~180 heap pages, two sorts of 1,000 rows,
+  400 KB to the driver). The table holds 50 MB for 100,000 places; a full refresh takes a few seconds.
+- **A/B with the same `wrk` load** (32 connections, 20 s after 5 s warm-up, 2 sync workers each, same 40
+  bboxes, alternating, load average 2.3–2.8), old raw-row path vs stored text: 161–193 → 271–293 requests/s
+  (1.5–1.8×), p99 207–250 ms → 137–152 ms. The earlier table (64 requests/s, p99 825 ms) was measured while the
+  machine was far busier (load 5.5–6.8; pygeoapi then managed 8.5 requests/s against 42 now), so compare the
+  A/B numbers, not the two tables.
 
-**Measured and not used:** letting PostgreSQL build the GeoJSON (`json_build_object` per row + `string_agg`)
-took 23–35 ms for 1,000 features against ~10–18 ms for fetch + Python text on the same loaded machine
-(PostgreSQL's JSON functions cost ~12 µs per row; `row_to_json` 16–30 ms, `jsonb_build_object` 31–53 ms); a
-`count(*) OVER ()` instead of the count query: +0.5 ms for a bbox page, and 70 ms instead of 18 ms without bbox;
-gthread workers (2 × 4 threads) instead of 2 sync workers: no clear gain, so both servers keep sync workers.
+**Measured and not used:** letting PostgreSQL build the GeoJSON per request (`json_build_object` per row +
+`string_agg`) took 23–35 ms for 1,000 features (PostgreSQL's JSON functions cost ~12 µs per row; `row_to_json`
+16–30 ms, `jsonb_build_object` 31–53 ms) – storing the text moves that work to write time; the page and the
+count in one statement (a materialised CTE, or a scalar count subquery): no measurable gain over the
+conditional second statement; `count(*) OVER ()`: +0.5 ms for a bbox page, 70 ms instead of 18 ms without
+bbox; gthread workers (2 × 4 threads) instead of 2 sync workers: no clear gain.
 
-**Why p99 < 100 ms is out of reach here:** `wrk` keeps 32 requests in flight, so by Little's law the mean
-latency is 32 / throughput; p99 < 100 ms needs well over 320 requests/s with a tight spread. (a) costs ~9 ms of
-CPU per request (Python + PostgreSQL) plus 400 KB over loopback, i.e. at most ~200 requests/s even on two idle
-cores. The machine's 2 cores are shared with other sessions' jobs (load average in the table): under the same
-`wrk` even `/api/ogc/conformance` (0.2 ms of CPU) reached only ~680 requests/s with p99 ~70 ms. (b) is within
-reach on an idle machine (~3 ms per request; one quick run reached 397 requests/s, p50 83 ms, p99 113 ms) but
-not reliably on a shared one. Meeting the latency goal for (a) would need a response cache with a reliable
-invalidation signal (not available without changes to the places app) or far more cores; the throughput goal
-is met with a wide margin.
+**Why p99 < 100 ms is still missed for (a):** `wrk` keeps 32 requests in flight, so by Little's law the mean
+latency is 32 / throughput; p99 < 100 ms needs well over 320 requests/s with a tight spread. (a) still costs
+~5 ms of CPU per request (Python + PostgreSQL) plus 400 KB through loopback, gunicorn and `wrk` (which parses
+~120 MB/s at 290 requests/s on the same two cores), so it tops out around 300 requests/s here
+(p99 129–152 ms in the runs above and the A/B). The remaining cost is mostly PostgreSQL reading and concatenating 400 KB per request; going
+further would need a response cache keyed by bbox (with invalidation from the same refresh call) or more cores.
+(b) meets the goal on this machine at its current load.
 """
 
 
@@ -379,7 +413,8 @@ def write_docs(table: str, per_run: str, args: argparse.Namespace, results: dict
         f"Command: `{cmd}`\n\n{table}\n\nEach run:\n\n{per_run}\n\n"
         "- pygeoapi reads the same database through its PostgreSQL provider from `pygeoapi_places`, a copy of the "
         "published places with a PostGIS point column and a GiST index (its best case), `pretty_print: false`, "
-        "logging at ERROR; we read `places_place` through the btree indexes on `lon`/`lat` (a bitmap index scan, "
+        "logging at ERROR; we read (a) from `api_placefeature` (precomputed feature text, btree index on "
+        "(`lon`, `lat`)) and (b) from `places_place` through the btree indexes on `lon`/`lat` (bitmap index scans, "
         "checked with `EXPLAIN ANALYZE`). Both use persistent database connections (ours: `CONN_MAX_AGE=600`).\n"
         "- (b) For us: `/api/places?status=existing&zielgruppe=senioren&bbox=…&limit=50` (the JSON list with the "
         "public list's filters; the public HTML list is the web engineer's). pygeoapi has no target groups, so its "

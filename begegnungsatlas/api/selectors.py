@@ -25,6 +25,8 @@ from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.places.models import Offer, Place, PlaceActor, TargetGroup
 from begegnungsatlas.places.selectors.places import PlaceFilter, places_filtered, places_open_now
 
+from .models import PlaceFeature
+
 # Columns of a place row, in the order of ``PLACE_COLUMNS``.
 PLACE_COLUMNS = (
     "id", "name", "kind", "status", "street", "postcode", "city", "kommune__code", "kommune__name", "lon", "lat",
@@ -164,6 +166,89 @@ def _fetch_page(qs: QuerySet[Place], *, limit: int, offset: int) -> tuple[list[t
 def places_in_bbox_raw(*, bbox: tuple[float, float, float, float] | None, limit: int, offset: int) -> RawPage:
     """Like ``places_in_bbox_page``, as a ``RawPage`` for ``ogc.places_items_json``."""
     return place_page_rows(_in_bbox(bbox).order_by("id"), limit=limit, offset=offset)
+
+
+# --- precomputed feature text (``api.models.PlaceFeature``) -------------------------------------------------
+
+
+def feature_rows(place_ids: list[int] | None) -> tuple[RawPage, dict[int, int | None]]:
+    """Raw rows of the places the OGC collection shows (published, with a point), ``None`` = all of them.
+
+    The input of ``api.services.place_features_refresh``, with each place's Kommune id; keys of ``groups``
+    are the place ids. Callers pass at most a few hundred ids at a time (SQLite's limit on parameters).
+    """
+    qs = _in_bbox(None)
+    through = Place.target_groups.through.objects.order_by("targetgroup__sort", "targetgroup__slug")
+    if place_ids is not None:
+        qs = qs.filter(pk__in=place_ids)
+        through = through.filter(place_id__in=place_ids)
+    rows = list(qs.order_by("id").values_list(*PLACE_COLUMNS, "kommune_id"))
+    by_place: dict[int, list[str]] = {}
+    for place_id, slug in through.values_list("place_id", "targetgroup__slug"):
+        by_place.setdefault(place_id, []).append(slug)
+    page = RawPage(rows=[(*r[:-1], r[0]) for r in rows], total=len(rows),
+                   groups={r[0]: by_place.get(r[0], []) for r in rows})
+    return page, {r[0]: r[-1] for r in rows}
+
+
+def features_precomputed() -> bool:
+    """Whether the OGC places items are served from ``PlaceFeature`` (PostgreSQL; SQLite keeps the raw path)."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class FeatureText:
+    text: str  # comma-separated GeoJSON features
+    returned: int
+    total: int
+
+
+def place_features_text(*, bbox: tuple[float, float, float, float] | None, limit: int, offset: int) -> FeatureText:
+    """A page of the OGC places items as JSON text from ``PlaceFeature`` (same bytes as ``places_in_bbox_raw``).
+
+    On PostgreSQL one statement concatenates the page in C (``string_agg``), joining the Kommune's code and
+    name (``to_json`` escapes like ``json.dumps``); a count only when the page is full (or empty past the
+    start). Elsewhere the same through the ORM.
+    """
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    qs = PlaceFeature.objects.all()
+    if bbox is not None:
+        minx, miny, maxx, maxy = bbox
+        qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
+    if connection.vendor == "postgresql":
+        table, area = PlaceFeature._meta.db_table, Area._meta.db_table
+        where, params = "", []
+        if bbox is not None:
+            where = "WHERE f.lon >= %s AND f.lon <= %s AND f.lat >= %s AND f.lat <= %s"
+            params = [bbox[0], bbox[2], bbox[1], bbox[3]]
+        # Only table names from the models go into the text.
+        concat = ("string_agg(s.head || coalesce(to_json(a.code)::text, '\"\"') || ',\"kommune_name\":' "
+                  "|| coalesce(to_json(a.name)::text, '\"\"') || s.tail, ',' ORDER BY s.place_id)")
+        page = f"SELECT f.place_id, f.kommune_id, f.head, f.tail FROM {table} f {where}"  # noqa: S608
+        statement = (f"SELECT {concat}, count(*) FROM ({page} ORDER BY f.place_id LIMIT %s OFFSET %s) s "  # noqa: S608
+                     f"LEFT JOIN {area} a ON a.id = s.kommune_id")
+        with connection.cursor() as cur:
+            cur.execute(statement, [*params, limit, offset])
+            text, returned = cur.fetchone()
+            if _needs_count(returned, limit=limit, offset=offset):
+                cur.execute(f"SELECT count(*) FROM {table} f {where}", params)  # noqa: S608 - as above
+                total = cur.fetchone()[0]
+            else:
+                total = offset + returned
+        return FeatureText(text=text or "", returned=returned, total=total)
+    from . import ogc
+
+    pieces = qs.order_by("place_id").values_list("head", "kommune__code", "kommune__name", "tail")
+    features = [ogc.place_feature_join(*p) for p in pieces[offset:offset + limit]]
+    returned = len(features)
+    total = qs.count() if _needs_count(returned, limit=limit, offset=offset) else offset + returned
+    return FeatureText(text=",".join(features), returned=returned, total=total)
+
+
+def _needs_count(returned: int, *, limit: int, offset: int) -> bool:
+    """A short page tells the total itself, unless it is empty past the start."""
+    return not (returned < limit and (returned or offset == 0))
 
 
 def place_row(pk: int) -> dict[str, Any] | None:

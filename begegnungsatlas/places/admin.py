@@ -16,6 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.selectors.areas import area_assignment
 from begegnungsatlas.core.admin import PlannerAccessMixin, municipalities
 from begegnungsatlas.core.services import audit_record, diff_fields
@@ -146,6 +147,7 @@ class PlaceAdmin(PlannerAccessMixin, ModelAdmin[Place]):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         place = form.instance
+        place_features_refresh(place_ids=[place.pk])  # the OGC feature text, in the admin's transaction
         after = _admin_snapshot(place)
         before = getattr(request, "_place_before", None)
         if before is None:
@@ -188,6 +190,21 @@ class TargetGroupAdmin(PlannerAccessMixin, ModelAdmin[TargetGroup]):
     list_editable = ("sort",)
     search_fields = ("name_de", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_de",)}
+
+    # Slug and order of the vocabulary are part of the OGC feature text of every place of the group.
+    def save_model(self, request: HttpRequest, obj: TargetGroup, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        place_features_refresh(place_ids=Place.objects.filter(target_groups=obj).values_list("pk", flat=True))
+
+    def delete_model(self, request: HttpRequest, obj: TargetGroup) -> None:
+        ids = list(Place.objects.filter(target_groups=obj).values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        place_features_refresh(place_ids=ids)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        ids = list(Place.objects.filter(target_groups__in=queryset).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        place_features_refresh(place_ids=ids)
 
 
 @admin.register(Quality)

@@ -74,6 +74,9 @@ def make_register() -> Register:
     hidden_offer = Offer.objects.create(place=hidden, title="Verstecktes Angebot")
     suggestion = Suggestion.objects.create(kind="new_place", name="Vorgeschlagener Ort Test", lon=6.48, lat=50.80,
                                            submitter_email="buerger@example.org", submitter_name="Max Bürger")
+    from begegnungsatlas.api.services import place_features_refresh
+
+    place_features_refresh()  # raw model writes above: the OGC feature text by hand
     return Register(dueren=dueren, dortmund=dortmund, virtual=virtual, hidden=hidden, hidden_offer=hidden_offer,
                     offer=offer, awo=awo, verein=verein, suggestion=suggestion)
 

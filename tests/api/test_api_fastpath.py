@@ -14,6 +14,7 @@ import pytest
 
 from begegnungsatlas.api import ogc, selectors
 from begegnungsatlas.api.routers.register import _summary
+from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.places.models import Place, TargetGroup
 from begegnungsatlas.places.selectors.places import PlaceFilter
@@ -42,6 +43,7 @@ def places(db: Any, regions: Any) -> list[Place]:
         p.target_groups.set(TargetGroup.objects.filter(slug__in=slugs[: i % 4]))
         out.append(p)
     Place.objects.create(name="Ohne Punkt", kind="virtual")  # no point: in the list, never an OGC feature
+    place_features_refresh()  # raw model writes: the OGC feature text by hand
     return out
 
 
@@ -63,6 +65,10 @@ def test_items_bytes_equal_the_dict_path(places: Any, bbox: Any, limit: int, off
     query = {"bbox": ",".join(map(str, bbox))} if bbox else {}
     fast = fast_items(bbox, limit, offset, query)
     assert fast == dict_items(bbox, limit, offset, query)
+    # the precomputed text (``PlaceFeature``, the PostgreSQL hot path) as well
+    stored = selectors.place_features_text(bbox=bbox, limit=limit, offset=offset)
+    assert ogc.places_items_json_from_text(BASE, stored.text, returned=stored.returned, total=stored.total,
+                                           limit=limit, offset=offset, query=query, timestamp="T") == fast
     assert isinstance(ogc.json.loads(fast), dict)
 
 

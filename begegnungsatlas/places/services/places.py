@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.selectors.areas import area_assignment
 from begegnungsatlas.core.services import audit_record, diff_fields
 
@@ -152,6 +153,7 @@ def place_create(
                    for org, role in actors):
             actors.append((actor.organisation, ActorRole.RUNS))
     _set_relations(place, target_groups=target_groups, qualities=qualities, actors=actors)
+    place_features_refresh(place_ids=[place.pk])  # the OGC feature text, in this transaction
     audit_record(actor=actor, action=audit_action, obj=place, changes={"new": _jsonable(place_snapshot(place))})
     return place
 
@@ -183,6 +185,7 @@ def place_update(
         )
     place.save()
     _set_relations(place, target_groups=target_groups, qualities=qualities, actors=actors)
+    place_features_refresh(place_ids=[place.pk])  # the OGC feature text, in this transaction
     if actors is not None and not can_edit_place(actor, place).allowed:
         # An operator must not take its own organisation off the place (it would lock itself out).
         raise PlaceError(_("Ihre Organisation muss den Ort weiterhin bereitstellen oder bespielen."))

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.core.models import AuditEvent
 
@@ -345,6 +346,8 @@ def _write(
             batch_size=BATCH)
     note = _("Import aus %(source)s") % {"source": source}
     AuditEvent.objects.bulk_create(_audit_events(actor, audit, note=note), batch_size=BATCH)
+    # The OGC feature text of every written place, in one bulk refresh inside the import's transaction.
+    place_features_refresh(place_ids=[p.pk for p in created] + [existing_for[i].pk for i, *_rest in updates])
 
 
 # --------------------------------------------------------------------------------------------------- context layers
