@@ -7,6 +7,7 @@ urlpatterns = [
     path("", public.place_map, name="map"),
     path("karte.geojson", public.place_points_geojson, name="points"),
     path("gebiete.geojson", public.outlines_geojson, name="outlines"),
+    path("kontext/<slug:layer>.geojson", public.context_geojson, name="context"),
     path("<int:pk>/", public.place_detail_view, name="detail"),
     path("vorschlagen/", suggestions.suggestion_create, name="suggest"),
     path("vorschlagen/danke/", suggestions.suggestion_thanks, name="suggest_thanks"),

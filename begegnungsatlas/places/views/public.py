@@ -14,6 +14,7 @@ from .. import opening_hours
 from ..forms import PlaceFilterForm
 from ..models import Place
 from ..permissions import can_edit_place, can_view_history, can_view_place
+from ..selectors.context import context_layers, context_points
 from ..selectors.maps import area_outlines, place_points
 from ..selectors.places import PlaceFilter, place_detail, places_search
 from ._common import qs_without
@@ -34,6 +35,7 @@ def place_map(request: HttpRequest) -> HttpResponse:
     return render(request, "places/map.html", {
         "form": form, "page": page, "rows": rows, "total": len(places), "query": query,
         "active_filters": bool(f.as_params()),
+        "context_layers": context_layers(),
     })
 
 
@@ -41,6 +43,13 @@ def place_map(request: HttpRequest) -> HttpResponse:
 def place_points_geojson(request: HttpRequest) -> JsonResponse:
     f = PlaceFilter.from_params(request.GET)
     return JsonResponse(place_points(f), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def context_geojson(request: HttpRequest, layer: str) -> JsonResponse:
+    response = JsonResponse(context_points(layer=layer), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 @require_GET

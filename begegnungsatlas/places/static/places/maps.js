@@ -101,6 +101,41 @@
       return load(results ? results.dataset.query : window.location.search.slice(1));
     });
 
+    // Context layers (Kitas, Schulen …): small grey dots, loaded when a box is ticked.
+    var contextLayers = {};
+    document.querySelectorAll("[data-context-layer]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var slug = box.dataset.contextLayer;
+        if (!box.checked) {
+          if (contextLayers[slug]) { map.removeLayer(contextLayers[slug]); }
+          return;
+        }
+        if (contextLayers[slug]) { contextLayers[slug].addTo(map); return; }
+        fetch(box.dataset.url, { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            var group = L.geoJSON(data, {
+              pointToLayer: function (f, latlng) {
+                return L.circleMarker(latlng, { radius: 4, color: "#555", weight: 1, fillColor: "#bbb", fillOpacity: 0.9 });
+              },
+              onEachFeature: function (f, layer) {
+                var box2 = document.createElement("div");
+                var strong = document.createElement("strong");
+                strong.textContent = f.properties.name;
+                box2.appendChild(strong);
+                var meta = document.createElement("div");
+                meta.textContent = [f.properties.layer, f.properties.kind, f.properties.street].filter(Boolean).join(" · ");
+                box2.appendChild(meta);
+                layer.bindPopup(box2);
+              }
+            });
+            contextLayers[slug] = group;
+            group.addTo(map);
+            el.dataset["context_" + slug.replace(/-/g, "_")] = String(data.features.length);
+          });
+      });
+    });
+
     document.body.addEventListener("htmx:afterSettle", function (evt) {
       var results = document.getElementById("results");
       if (results && evt.target && (evt.target === results || evt.target.id === "results")) {
