@@ -20,7 +20,7 @@ from begegnungsatlas.core.models import AuditEvent
 
 PUBLIC = {
     "web:home", "web:data_sources", "set_language", "login", "logout",
-    "places:map", "places:points", "places:outlines", "places:detail", "places:suggest", "places:suggest_thanks",
+    "places:map", "places:points", "places:outlines", "places:context", "places:detail", "places:suggest", "places:suggest_thanks",
     "atlas:index", "atlas:map", "atlas:values", "atlas:places", "atlas:map_export", "atlas:geometry", "atlas:area",
     "atlas:compare", "atlas:mss", "atlas:mss_export", "atlas:mss_method", "atlas:method", "atlas:catalogue",
     "atlas:catalogue_export", "atlas:indicator",
@@ -70,7 +70,7 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "pk": str(place.pk), "token": "abc", "level_id": str(Area.objects.first().level_id),
         "area_id": str(Area.objects.first().pk), "slug": Indicator.objects.first().slug, "fmt": "csv",
         "call_pk": str(application.call_id), "document_pk": str(document.pk), "number": "1",
-        "action": "approve", "kind": "applications",
+        "action": "approve", "kind": "applications", "layer": "kitas",
     }
     by_name = {
         "places:moderation_detail": {"pk": str(suggestion.pk)},
