@@ -328,5 +328,5 @@ def _load(out: Callable[[str], object]) -> None:
                         now=now, reviewers=[(rev2, 3), (rev1, -1)])
     out(f"Förderung: Aufruf 2024 (historisch) und Beispielaufruf mit {Application.objects.count()} "
         "Beispielbewerbungen geladen.")
-    out("Förderung – Demo-Zugänge (Passwort wie oben): " + ", ".join(name for name, *_r in DEMO_USERS))
+    out("Förderung – Demo-Zugänge (Passwort: " + DEMO_PASSWORD + "): " + ", ".join(name for name, *_r in DEMO_USERS))
 
