@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any, cast
 
 import numpy as np
 import shapely
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from begegnungsatlas.core.geo import to_shape
 
@@ -22,7 +23,6 @@ class _Index:
     ranks: list[int]
     is_muni: list[bool]
     tree: shapely.STRtree
-    geoms: list[Any]
 
 
 _cache: dict[str, _Index] = {}
@@ -30,8 +30,9 @@ _lock = Lock()
 
 
 def _stamp() -> tuple[Any, ...]:
-    agg = Area.objects.aggregate(n=Max("id"))
-    return (agg["n"], Area.objects.count(), Area.objects.filter(valid_to__isnull=True).count())
+    # One query on every lookup: it tells whether areas were added, removed or closed since the index was built.
+    agg = Area.objects.aggregate(n=Max("id"), count=Count("id"), current=Count("id", filter=Q(valid_to__isnull=True)))
+    return (agg["n"], agg["count"], agg["current"])
 
 
 def _index() -> _Index:
@@ -54,32 +55,45 @@ def _index() -> _Index:
             geoms.append(g if g.is_valid else shapely.make_valid(g))
         idx = _Index(
             stamp=stamp, ids=[a.id for a in rows], ranks=[a.level.rank for a in rows],
-            is_muni=[a.level.is_municipality for a in rows], tree=shapely.STRtree(geoms), geoms=geoms,
+            is_muni=[a.level.is_municipality for a in rows], tree=shapely.STRtree(geoms),
         )
         _cache["all"] = idx
         return idx
 
 
-def areas_containing(*, lon: float, lat: float) -> list[Area]:
-    """All areas (any level, any region) that contain the point, from the largest to the smallest."""
-    idx = _index()
-    hits = idx.tree.query(shapely.Point(lon, lat), predicate="intersects")
-    if len(hits) == 0:
+def area_ids_at(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[int | None, int | None]]:
+    """For each point ``(kommune_id, smallest_area_id)``; ``(None, None)`` outside every area.
+
+    One STRtree query for all points, so an import of 10,000 rows costs one call. Grid levels and reference
+    regions take no part (see ``_index``).
+    """
+    n = len(lons)
+    if n == 0:
         return []
-    order = sorted((int(i) for i in np.asarray(hits)), key=lambda i: idx.ranks[i])
-    areas = Area.objects.select_related("level").defer("geometry", "geometry_web").in_bulk(
-        [idx.ids[i] for i in order]
-    )
-    return [areas[idx.ids[i]] for i in order if idx.ids[i] in areas]
+    idx = _index()
+    points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    hits = idx.tree.query(points, predicate="intersects")
+    best_rank = [-1] * n
+    smallest: list[int | None] = [None] * n
+    kommune: list[int | None] = [None] * n
+    for point_i, tree_i in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
+        rank = idx.ranks[tree_i]
+        if rank > best_rank[point_i]:
+            best_rank[point_i] = rank
+            smallest[point_i] = idx.ids[tree_i]
+        if idx.is_muni[tree_i] and kommune[point_i] is None:
+            kommune[point_i] = idx.ids[tree_i]
+    return list(zip(kommune, smallest, strict=True))
 
 
 def area_assignment(*, lon: float, lat: float) -> tuple[Area | None, Area | None]:
     """Return ``(kommune, smallest area)`` containing the point (either may be None)."""
-    containing = areas_containing(lon=lon, lat=lat)
-    if not containing:
+    kommune_id, area_id = area_ids_at([lon], [lat])[0]
+    wanted = [i for i in (kommune_id, area_id) if i is not None]
+    if not wanted:
         return None, None
-    kommune = next((a for a in containing if a.level.is_municipality), None)
-    return kommune, containing[-1]
+    areas = Area.objects.select_related("level").defer("geometry", "geometry_web").in_bulk(wanted)
+    return (areas.get(kommune_id) if kommune_id else None), (areas.get(area_id) if area_id else None)
 
 
 def kommunen() -> QuerySet[Area]:

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.models import Area
-from begegnungsatlas.core.models import AuditEvent
+from begegnungsatlas.atlas.selectors.areas import area_ids_at
+from begegnungsatlas.core.services import audit_record, audit_record_many
 
 from ...models import ContextFeature, Offer, Organisation, Place, PlaceActor
 from ...permissions import can_import
@@ -21,10 +22,11 @@ from .mapping import CONTEXT_FIELDS, PLACE_FIELDS, ColumnRef, guess_mapping, tex
 from .readers import read_source
 from .result import CREATE, EXCLUDED, SKIP, UPDATE, ImportResult, RowPlan
 from .rows import CleanRow, RowError, Vocabulary, clean_place_row, column_label
-from .spatial import assign_areas_bulk, to_metric_xy
+from .spatial import to_metric_xy
 from .table import RawRow, SourceTable
 
 Progress = Callable[[str, int, int], object]
+IMPORT_ACTOR_LABEL = "system (Import)"
 BATCH = 1000
 
 # OSM tags → place fields (the reader adds osm_id, website, phone, email, zielgruppen).
@@ -86,7 +88,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
 
 def _outside_messages(points: list[tuple[float, float]]) -> list[str]:
     """German messages for points outside every area; one batch query also checks swapped lat/lon."""
-    swapped = assign_areas_bulk([lat for _lon, lat in points], [lon for lon, _lat in points])
+    swapped = area_ids_at([lat for _lon, lat in points], [lon for lon, _lat in points])
     out = []
     for (lon, lat), (_k, area) in zip(points, swapped, strict=True):
         msg = _("Die Koordinaten %(lat).5f, %(lon).5f liegen außerhalb der Gebiete dieser Installation.") % {
@@ -154,7 +156,7 @@ def places_import(
             _tick(progress, _("prüfen"), i, total)
 
     # Areas: one STRtree query for all points.
-    assignments = assign_areas_bulk([c.lon for _p, c in clean], [c.lat for _p, c in clean])
+    assignments = area_ids_at([c.lon for _p, c in clean], [c.lat for _p, c in clean])
     area_ids = {a for pair in assignments for a in pair if a is not None}
     areas = Area.objects.in_bulk(list(area_ids))
     kept: list[tuple[RowPlan, CleanRow, int, int | None]] = []
@@ -269,17 +271,6 @@ def _snapshot(row: CleanRow, vocab_slugs: dict[int, str]) -> dict[str, Any]:
     return data
 
 
-def _audit_events(actor: Any, items: list[tuple[Place, dict[str, Any]]], *, note: str) -> list[AuditEvent]:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    label = actor.get_username()[:200] if authenticated else "system (Import)"
-    return [
-        AuditEvent(actor=actor if authenticated else None, actor_label=label, action="place.import",
-                   object_type="places.place", object_id=str(place.pk), object_label=str(place)[:300],
-                   changes=changes, note=note)
-        for place, changes in items
-    ]
-
-
 def _write(
     *, actor: Any, kept: list[tuple[RowPlan, CleanRow, int, int | None]], existing_for: dict[int, Place],
     source: str, result: ImportResult, progress: Progress | None,
@@ -345,7 +336,8 @@ def _write(
              for o, (_o, tgs) in zip(made, offers, strict=True) for t in tgs],
             batch_size=BATCH)
     note = _("Import aus %(source)s") % {"source": source}
-    AuditEvent.objects.bulk_create(_audit_events(actor, audit, note=note), batch_size=BATCH)
+    audit_record_many(actor=actor, action="place.import", items=audit, note=note,
+                      anonymous_label=IMPORT_ACTOR_LABEL, batch_size=BATCH)
     # The OGC feature text of every written place, in one bulk refresh inside the import's transaction.
     place_features_refresh(place_ids=[p.pk for p in created] + [existing_for[i].pk for i, *_rest in updates])
 
@@ -399,7 +391,7 @@ def context_features_import(
         plan = RowPlan(row=raw.number, action=CREATE, name=row.data["name"])
         result.rows.append(plan)
         items.append((plan, row, raw))
-    assignments = assign_areas_bulk([r.lon for _p, r, _w in items], [r.lat for _p, r, _w in items])
+    assignments = area_ids_at([r.lon for _p, r, _w in items], [r.lat for _p, r, _w in items])
     areas = Area.objects.in_bulk([a for _k, a in assignments if a is not None])
     features = []
     outside: list[tuple[RowPlan, CleanRow]] = []
@@ -429,12 +421,10 @@ def context_features_import(
             removed, _d = ContextFeature.objects.filter(layer=layer).delete()
         ContextFeature.objects.bulk_create(features, batch_size=BATCH)
         _tick(progress, _("speichern"), len(features), len(features))
-        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-        AuditEvent.objects.create(
-            actor=actor if authenticated else None,
-            actor_label=actor.get_username() if authenticated else "system (Import)",
-            action="context.import", object_type="places.contextfeature", object_id=layer, object_label=layer_name,
-            changes={"created": len(features), "removed": removed, "source": source},
+        audit_record(
+            actor=actor, action="context.import", object_type="places.contextfeature", object_id=layer,
+            object_label=layer_name, changes={"created": len(features), "removed": removed, "source": source},
+            anonymous_label=IMPORT_ACTOR_LABEL,
         )
     result.written = True
     return result
