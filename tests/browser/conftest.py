@@ -31,3 +31,17 @@ def page(browser: Any) -> Iterator[Any]:
     pg.set_default_timeout(15_000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def sign_in(page: Any, live_server: Any) -> Any:
+    """``sign_in(username, password)``: log in through the login form and wait until it is left."""
+
+    def _sign_in(username: str, password: str) -> None:
+        page.goto(live_server.url + "/anmelden/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(lambda url: "/anmelden/" not in url)
+
+    return _sign_in

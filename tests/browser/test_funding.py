@@ -31,19 +31,12 @@ def vocab(regions):
         TargetGroup.objects.get_or_create(slug=slug, defaults={"name_de": name, "name_en": name})
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/anmelden/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/anmelden/" not in url)
 
-
-def test_applicant_fills_form_sees_missing_item_submits_and_gets_receipt(page, live_server, vocab, make_user):
+def test_applicant_fills_form_sees_missing_item_submits_and_gets_receipt(page, live_server, vocab, make_user, sign_in):
     office = make_user("planner", username="office")
     call = demo.create_open_call(office)
     make_user("kommune_editor", kommune_code="053580024024", username="juelich", email="juelich@example.org")
-    sign_in(page, live_server, "juelich")
+    sign_in("juelich", PASSWORD)
     page.goto(live_server.url + f"/foerderung/aufrufe/{call.pk}/")
     page.get_by_role("button", name="Bewerbung beginnen").click()
     page.get_by_label("Name des Ortes der Begegnung").fill("Begegnungsort Jülich-Nord")
@@ -79,7 +72,7 @@ def test_applicant_fills_form_sees_missing_item_submits_and_gets_receipt(page, l
     assert receipt[0].attachments[0][1].startswith(b"%PDF-")
 
 
-def test_reviewer_scores_an_application(page, live_server, vocab, make_user):
+def test_reviewer_scores_an_application(page, live_server, vocab, make_user, sign_in):
     office = make_user("planner", username="office")
     make_user("reviewer", username="gutachterin")
     applicant = make_user("kommune_editor", kommune_code="053580008008", username="dueren", email="d@example.org")
@@ -99,7 +92,7 @@ def test_reviewer_scores_an_application(page, live_server, vocab, make_user):
 
     assignment = reviewer_assign(actor=office, application=application,
                                  reviewer=User.objects.get(username="gutachterin"))
-    sign_in(page, live_server, "gutachterin")
+    sign_in("gutachterin", PASSWORD)
     page.goto(live_server.url + "/foerderung/")
     page.get_by_role("link", name="Begegnungscafé").click()
     for i, criterion in enumerate(call.criteria.all()):

@@ -26,17 +26,10 @@ def funding_demo(regions):
     demo.load(out=lambda *_a: None)
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/anmelden/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/anmelden/" not in url)
 
-
-def test_second_planner_approves_the_waiting_invoice(page, live_server, funding_demo):
+def test_second_planner_approves_the_waiting_invoice(page, live_server, funding_demo, sign_in):
     waiting = Voucher.objects.get(status="checked", kind="invoice")
-    sign_in(page, live_server, "planung2")
+    sign_in("planung2", DEMO_PASSWORD)
     page.goto(live_server.url + "/foerderung/")
     # The office's start page lists the invoices waiting for a second person.
     expect(page.locator("main")).to_contain_text(waiting.supplier)
@@ -47,9 +40,9 @@ def test_second_planner_approves_the_waiting_invoice(page, live_server, funding_
     expect(page.locator("main")).to_contain_text("freigegeben")
 
 
-def test_office_recomputes_the_selection_with_a_stronger_spread_rule(page, live_server, funding_demo):
+def test_office_recomputes_the_selection_with_a_stronger_spread_rule(page, live_server, funding_demo, sign_in):
     call = Call.objects.get(is_example=True)
-    sign_in(page, live_server, "planung")
+    sign_in("planung", DEMO_PASSWORD)
     page.goto(live_server.url + f"/foerderung/aufrufe/{call.pk}/auswahl/")
     expect(page.get_by_role("heading", name="Reine Rangfolge")).to_be_visible()
     expect(page.get_by_role("heading", name="Mit räumlicher Verteilung")).to_be_visible()
@@ -64,8 +57,8 @@ def test_office_recomputes_the_selection_with_a_stronger_spread_rule(page, live_
     expect(page.locator("main")).to_contain_text("Preis der Verteilung")
 
 
-def test_auditor_reads_the_audit_trail_and_can_change_nothing(page, live_server, funding_demo):
-    sign_in(page, live_server, "pruefung")
+def test_auditor_reads_the_audit_trail_and_can_change_nothing(page, live_server, funding_demo, sign_in):
+    sign_in("pruefung", DEMO_PASSWORD)
     page.goto(live_server.url + "/foerderung/protokoll/")
     expect(page.locator("main table")).to_be_visible()
     assert page.locator("main tbody tr").count() > 10
