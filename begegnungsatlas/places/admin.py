@@ -17,15 +17,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.api.services import place_features_refresh
-from begegnungsatlas.atlas.selectors.areas import area_assignment
 from begegnungsatlas.core.admin import PlannerAccessMixin, municipalities
 from begegnungsatlas.core.services import audit_record, diff_fields
 from begegnungsatlas.core.typing import ModelAdmin, ModelForm, StackedInline, TabularInline
 
 from . import opening_hours
+from .errors import PlaceError
 from .forms import https_urls
 from .models import ContextFeature, Offer, Organisation, Place, PlaceActor, Quality, Suggestion, TargetGroup
-from .services.places import _jsonable, place_delete, place_snapshot
+from .services.places import _jsonable, place_delete, place_point_areas, place_snapshot
 
 
 def _validate_hours(value: str) -> str:
@@ -51,18 +51,10 @@ class PlaceAdminForm(ModelForm[Place]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        lon, lat = cleaned.get("lon"), cleaned.get("lat")
-        if (lon is None) != (lat is None):
-            raise forms.ValidationError(_("Bitte geben Sie Längen- und Breitengrad gemeinsam an."))
-        if lon is not None and lat is not None:
-            kommune, area = area_assignment(lon=lon, lat=lat)
-            if kommune is None:
-                raise forms.ValidationError(
-                    _("Die Koordinaten %(lat).5f, %(lon).5f liegen außerhalb der Gebiete dieser Installation.")
-                    % {"lat": lat, "lon": lon})
-            self.assigned: tuple[Any, Any] = (kommune, area)
-        else:
-            self.assigned = (None, None)
+        try:
+            self.assigned: tuple[Any, Any] = place_point_areas(lon=cleaned.get("lon"), lat=cleaned.get("lat"))
+        except PlaceError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return cleaned
 
 

@@ -70,20 +70,36 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def place_point_areas(*, lon: float | None, lat: float | None) -> tuple[Any, Any]:
+    """``(kommune, smallest area)`` of a point; ``(None, None)`` without one.
+
+    Raises ``PlaceError`` when only one coordinate is given or the point lies outside every area. The editor
+    services and the admin form both ask here, so they refuse the same points with the same words.
+    """
+    if (lon is None) != (lat is None):
+        raise PlaceError(_("Bitte geben Sie Längen- und Breitengrad gemeinsam an."))
+    if lon is None or lat is None:
+        return None, None
+    kommune, area = area_assignment(lon=lon, lat=lat)
+    if kommune is None:
+        raise PlaceError(
+            _("Die Koordinaten %(lat).5f, %(lon).5f liegen außerhalb der Gebiete dieser Installation. "
+              "Bitte prüfen Sie Breiten- und Längengrad (z. B. vertauscht?).")
+            % {"lat": lat, "lon": lon}
+        )
+    return kommune, area
+
+
 def _assign_areas(place: Place, *, require_inside: bool, actor: Any = None) -> None:
     if place.lon is None or place.lat is None:
         # A virtual place (or a Potenzialraum without a point) of a municipal editor belongs to its Kommune.
         own = getattr(actor, "kommune", None) if getattr(actor, "role", None) == "kommune_editor" else None
         place.kommune, place.area = own, None
         return
-    kommune, area = area_assignment(lon=place.lon, lat=place.lat)
-    if kommune is None and require_inside:
-        raise PlaceError(
-            _("Die Koordinaten %(lat).5f, %(lon).5f liegen außerhalb der Gebiete dieser Installation. "
-              "Bitte prüfen Sie Breiten- und Längengrad (z. B. vertauscht?).")
-            % {"lat": place.lat, "lon": place.lon}
-        )
-    place.kommune, place.area = kommune, area
+    if require_inside:
+        place.kommune, place.area = place_point_areas(lon=place.lon, lat=place.lat)
+    else:
+        place.kommune, place.area = area_assignment(lon=place.lon, lat=place.lat)
 
 
 def _set_relations(
