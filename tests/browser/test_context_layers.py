@@ -19,4 +19,4 @@ def test_ticking_a_context_layer_draws_it(page, live_server, regions):
     expect(box).to_be_visible()
     box.check()
     expect(page.locator("#map")).to_have_attribute("data-context_kitas", "4")
-    assert page.locator("#map path.leaflet-interactive[stroke='#555']").count() == 4
+    expect(page.locator("#map path.leaflet-interactive[stroke='#555']")).to_have_count(4)

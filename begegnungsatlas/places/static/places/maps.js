@@ -111,7 +111,9 @@
           return;
         }
         if (contextLayers[slug]) { contextLayers[slug].addTo(map); return; }
-        fetch(box.dataset.url, { credentials: "same-origin" })
+        // Wait for the base map (it sets the view) before drawing, then fetch the layer.
+        base.ready
+          .then(function () { return fetch(box.dataset.url, { credentials: "same-origin" }); })
           .then(function (r) { return r.json(); })
           .then(function (data) {
             var group = L.geoJSON(data, {
