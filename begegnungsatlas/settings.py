@@ -6,11 +6,13 @@ Production differs from the demo only by environment variables:
   ``BEGEGNUNGSATLAS_SECRET_KEY`` and ``BEGEGNUNGSATLAS_ALLOWED_HOSTS``.
 - ``DATABASE_URL`` selects the database (default: SQLite file in ``BEGEGNUNGSATLAS_DATA_DIR``).
 - ``BEGEGNUNGSATLAS_DEBUG=1`` shows Django's debug pages (never in production).
+- ``BEGEGNUNGSATLAS_TRUSTED_PROXIES``: addresses/networks of the reverse proxies in front (see docs/operations.md).
 - ``BEGEGNUNGSATLAS_TILE_URL`` / ``BEGEGNUNGSATLAS_TILE_ATTRIBUTION``: optional web map tile server.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "begegnungsatlas.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "begegnungsatlas.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -179,6 +182,15 @@ BEGEGNUNGSATLAS_SUGGESTION_RATE = int(os.environ.get("BEGEGNUNGSATLAS_SUGGESTION
 BEGEGNUNGSATLAS_TILE_URL = os.environ.get("BEGEGNUNGSATLAS_TILE_URL", "")
 BEGEGNUNGSATLAS_TILE_ATTRIBUTION = os.environ.get("BEGEGNUNGSATLAS_TILE_ATTRIBUTION", "")
 BEGEGNUNGSATLAS_SITE_NAME = os.environ.get("BEGEGNUNGSATLAS_SITE_NAME", "Begegnungsatlas")
+
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto headers are believed;
+# from every other peer those headers are dropped (core.middleware.TrustedProxyMiddleware).
+BEGEGNUNGSATLAS_TRUSTED_PROXIES = _env_list("BEGEGNUNGSATLAS_TRUSTED_PROXIES")
+for _proxy in BEGEGNUNGSATLAS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"BEGEGNUNGSATLAS_TRUSTED_PROXIES: {_proxy!r} is no address or network") from exc
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

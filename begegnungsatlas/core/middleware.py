@@ -1,11 +1,15 @@
-"""Language selection: German unless the person chose another language with the language switch.
+"""Site-wide middleware owned by core.
 
-Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``; a German public body's site should
-open in German for everybody and switch only on request (the choice is kept in the language cookie).
+- ``TrustedProxyMiddleware``: the real client address behind the documented reverse proxies.
+- ``ChosenLanguageMiddleware``: German unless the person chose another language with the language switch
+  (Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``; a German public body's site should
+  open in German for everybody and switch only on request; the choice is kept in the language cookie).
+- ``RequestSizeLimitMiddleware``: oversized bodies are refused before they are read.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -45,4 +49,57 @@ class RequestSizeLimitMiddleware:
             from django.shortcuts import render
 
             return render(request, "413.html", {"limit_mb": limit // (1024 * 1024)}, status=413)
+        return self.get_response(request)
+
+
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
+                 "HTTP_FORWARDED")
+
+
+def _parse_address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip().strip('"')
+    if value.startswith("["):  # "[2001:db8::1]:443"
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:  # "203.0.113.7:5678"
+        value = value.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def trusted_proxy_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(item, strict=False) for item in settings.BEGEGNUNGSATLAS_TRUSTED_PROXIES]
+
+
+class TrustedProxyMiddleware:
+    """Find the real client behind the reverse proxies named in ``BEGEGNUNGSATLAS_TRUSTED_PROXIES``.
+
+    Only when the direct peer is a trusted proxy are ``X-Forwarded-For`` and ``X-Forwarded-Proto`` honoured:
+    ``REMOTE_ADDR`` becomes the right-most address in ``X-Forwarded-For`` that is not itself a trusted proxy
+    (addresses further left were written by the client and may be forged). From anybody else the forwarding
+    headers are removed, so neither the rate limits nor the HTTPS check (``SECURE_PROXY_SSL_HEADER``) can be
+    fooled. Must run before ``SecurityMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = trusted_proxy_networks()
+
+    def _is_trusted(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+        return address is not None and any(address in network for network in self.trusted)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if self._is_trusted(_parse_address(str(meta.get("REMOTE_ADDR", "")))):
+            hops = [_parse_address(hop) for hop in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if hop.strip()]
+            for hop in reversed(hops):
+                if hop is None:
+                    break  # garbage in the chain: keep the proxy's own address
+                if not self._is_trusted(hop):
+                    meta["REMOTE_ADDR"] = str(hop)
+                    break
+        else:
+            for header in PROXY_HEADERS:
+                meta.pop(header, None)
         return self.get_response(request)

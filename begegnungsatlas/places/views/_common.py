@@ -21,7 +21,7 @@ def denied_response(request: HttpRequest, decision: Decision) -> HttpResponse | 
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client address for the rate limit (REMOTE_ADDR; a proxy in front must set it, e.g. via gunicorn)."""
+    """The client address for the rate limit (REMOTE_ADDR, resolved behind trusted proxies by TrustedProxyMiddleware)."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
