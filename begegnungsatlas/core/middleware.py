@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -103,3 +104,48 @@ class TrustedProxyMiddleware:
             for header in PROXY_HEADERS:
                 meta.pop(header, None)
         return self.get_response(request)
+
+
+def _tile_source(url: str) -> str:
+    """The CSP source of the configured tile server (``https://{s}.tile.example.org/…`` → ``https://*.tile…``)."""
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "tiles-subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("tiles-subdomain", "*")
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy() -> str:
+    """The policy for every HTML page: scripts only from our own static files (no inline script, no eval).
+
+    Inline ``style`` attributes stay allowed (legend swatches, Leaflet's positioning); images may also come from
+    the optional tile server.
+    """
+    images = " ".join(filter(None, ["'self'", "data:", _tile_source(settings.BEGEGNUNGSATLAS_TILE_URL)]))
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src {images}",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``Content-Security-Policy`` with every HTML response (a view may set its own stricter one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        return response

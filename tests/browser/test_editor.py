@@ -30,7 +30,7 @@ def test_editor_logs_in_clicks_the_map_and_saves(live_server, regions, make_user
 
     page.locator("#id_name").fill("Quartierstreff Ost")
     page.get_by_label("Öffnungszeiten").fill("Mo-Fr 09:00-12:00; PH off")
-    page.wait_for_function("document.querySelector('#picker')._leafletMap && "
+    page.wait_for_function("() => document.querySelector('#picker')._leafletMap && "
                            "document.querySelectorAll('#picker path.leaflet-interactive').length > 10")
     page.evaluate("document.querySelector('#picker')._leafletMap.setView([50.8048, 6.4836], 14, {animate: false})")
     x, y = page.evaluate("(() => { const p = document.querySelector('#picker')._leafletMap"

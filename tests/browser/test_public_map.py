@@ -34,7 +34,7 @@ def test_map_markers_list_and_kommune_filter(live_server, places, page):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live_server.url}/orte/")
-    page.wait_for_function("document.getElementById('map').dataset.markerCount === '6'")
+    page.wait_for_function("() => document.getElementById('map').dataset.markerCount === '6'")
     assert page.locator("#map .leaflet-marker-icon").count() >= 1
     assert page.locator("#map path.leaflet-interactive").count() > 20  # Kommune/Stadtbezirk outlines as base map
     assert page.locator(".place-list > li").count() == 6
@@ -44,7 +44,7 @@ def test_map_markers_list_and_kommune_filter(live_server, places, page):
     page.wait_for_url(f"**/orte/?*kommune={DUEREN}*")
     expect(page.locator("#results-heading")).to_have_text("2 Orte")
     assert page.locator(".place-list h3").all_inner_texts() == ["Treff Düren Mitte", "Treff Düren Nord"]
-    page.wait_for_function("document.getElementById('map').dataset.markerCount === '2'")
+    page.wait_for_function("() => document.getElementById('map').dataset.markerCount === '2'")
     expect(page.locator(".place-list .example-badge")).to_have_text("Beispiel")
     # the URL is bookmarkable: loading it fresh gives the same result
     page.goto(page.url)
@@ -58,7 +58,7 @@ def test_keyboard_skip_link_filter_form_and_list_links(live_server, places, page
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main'")
     reached_filter = reached_list = False
     for _ in range(60):
         page.keyboard.press("Tab")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def click_map_at(page, selector, lat, lon):
     """Click the Leaflet map where the given point is (a real mouse click at that pixel)."""
-    page.wait_for_function(f"document.querySelector('{selector}')._leafletMap && "
+    page.wait_for_function(f"() => document.querySelector('{selector}')._leafletMap && "
                            f"document.querySelectorAll('{selector} path.leaflet-interactive').length > 10")
     page.evaluate(f"document.querySelector('{selector}')._leafletMap.setView([{lat}, {lon}], 14, {{animate: false}})")
     x, y = page.evaluate(

@@ -142,3 +142,28 @@ def test_a_signed_in_person_without_a_role_is_refused_too(client, make_user, dem
                 failures.append(f"{method.upper()} {url} ({name}) -> {response.status_code}")
     assert not failures, failures
     assert AuditEvent.objects.count() == events_before
+
+
+def test_every_html_page_has_the_content_security_policy_and_no_inline_script(client, make_user, demo_objects):
+    import re
+
+    client.force_login(make_user("planner", username="chefin", is_superuser=True, is_staff=True))
+    routes = [(name, route) for name, route, _p in _walk(get_resolver().url_patterns)
+              if not route.startswith(("verwaltung/", "api/")) and name != "logout"]
+    routes += [("admin", "verwaltung/"), ("admin-users", "verwaltung/core/user/"), ("missing", "gibt-es-nicht/")]
+    html_pages, failures = 0, []
+    for name, route in routes:
+        response = client.get(_url(name, route, demo_objects))
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        html_pages += 1
+        policy = response.get("Content-Security-Policy", "")
+        script_src = next((d for d in policy.split(";") if d.strip().startswith("script-src")), "")
+        if script_src.strip() != "script-src 'self'":
+            failures.append(f"{route} ({name}): CSP {policy!r}")
+        body = response.content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            if "src=" not in tag and 'type="application/json"' not in tag:
+                failures.append(f"{route} ({name}): inline {tag}")
+    assert html_pages > 40
+    assert not failures, failures

@@ -16,6 +16,7 @@
     });
   }
   var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
+  el._leafletMap = map;  // for tests and for other scripts on the page
   var renderer = L.canvas({ padding: 0.2 });
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
@@ -36,6 +37,10 @@
     return polys.map(function (poly) { return poly.map(function (r) { return decodeRing(r, scale); }); });
   }
   window.atlasColour = window.atlasColour || null;
+  // Leaflet inserts string tooltips as HTML; names and units are data, so tooltips get a text node (made on hover).
+  function textLabel(text) {
+    return function () { var span = document.createElement("span"); span.textContent = text; return span; };
+  }
   function load(url) { return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }); }
   var valuesUrl = el.dataset.valuesUrl;
   var profile = el.dataset.profileUrl;
@@ -56,7 +61,7 @@
       var layer = L.polygon(decode(a[3], geo.scale), {
         renderer: renderer, weight: 0.6, color: "#444", fillOpacity: 0.85, fillColor: st.fillColor
       });
-      layer.bindTooltip(a[2] + ": " + st.text, { sticky: true });
+      layer.bindTooltip(textLabel(a[2] + ": " + st.text), { sticky: true });
       layer.on("click", function () { window.location.href = profile.replace("/0/", "/" + a[0] + "/"); });
       group.addLayer(layer);
     });
@@ -77,7 +82,7 @@
       load(el.dataset.placesUrl).then(function (d) {
         placesLayer = L.layerGroup(d.places.map(function (p) {
           return L.circleMarker([p[3], p[2]], { renderer: renderer, radius: 4, weight: 1, color: "#000", fillColor: "#1b7837", fillOpacity: 1 })
-            .bindTooltip(p[1]);
+            .bindTooltip(textLabel(p[1]));
         }));
         placesLayer.addTo(map);
       });

@@ -6,6 +6,13 @@
   // Translated UI labels come from the <script> tag (places/_map_scripts.html); German fallbacks.
   var L10N = (document.currentScript && document.currentScript.dataset) || {};
 
+  // Leaflet inserts string content of tooltips and popups as HTML: always hand it a text node.
+  function textLabel(text) {
+    var span = document.createElement("span");
+    span.textContent = text == null ? "" : String(text);
+    return span;
+  }
+
   function baseMap(el, opts) {
     var map = L.map(el, Object.assign({ zoomControl: true, keyboard: true, maxZoom: 18, minZoom: 5 }, opts || {}));
     el._leafletMap = map;  // for tests and for other scripts on the page
@@ -21,7 +28,7 @@
       },
       onEachFeature: function (f, layer) {
         if (f.properties.rank > 0) {
-          layer.bindTooltip(f.properties.name, { sticky: true });
+          layer.bindTooltip(textLabel(f.properties.name), { sticky: true });
         }
       },
       interactive: true
