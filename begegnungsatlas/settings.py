@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "begegnungsatlas.core",
     "begegnungsatlas.atlas",
     "begegnungsatlas.places",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "begegnungsatlas.urls"
@@ -125,6 +128,20 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# Sign-in throttling (django-axes, counted in the database so it holds across processes): after
+# BEGEGNUNGSATLAS_LOGIN_FAILURES failures for one account *or* from one address, sign-in is refused for
+# BEGEGNUNGSATLAS_LOGIN_COOLOFF_MINUTES; a successful sign-in clears the account's count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("BEGEGNUNGSATLAS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BEGEGNUNGSATLAS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "begegnungsatlas.core.views.login_locked_out"
+# REMOTE_ADDR is already the real client (core.middleware.TrustedProxyMiddleware).
+AXES_CLIENT_IP_CALLABLE = "begegnungsatlas.core.middleware.client_ip"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - kept for language prefixes later
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from begegnungsatlas.web import views as web_views
@@ -14,8 +13,7 @@ urlpatterns = [
     path("foerderung/", include("begegnungsatlas.funding.urls")),
     path("api/", include("begegnungsatlas.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("begegnungsatlas.core.urls")),
     path("verwaltung/", admin.site.urls),
 ]
 

@@ -149,3 +149,8 @@ class ContentSecurityPolicyMiddleware:
         if response.get("Content-Type", "").startswith("text/html"):
             response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client address after ``TrustedProxyMiddleware`` (for rate limits and sign-in throttling)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")

@@ -59,3 +59,17 @@ def require_role(user: Any, *roles: str) -> Decision:
 
 def is_planner(user: Any) -> bool:
     return has_role(user, Role.PLANNER)
+
+
+def is_administrator(user: Any) -> bool:
+    """Administrators are active superusers; no role (not even planner) makes somebody one."""
+    return is_authenticated(user) and bool(user.is_superuser)
+
+
+def can_manage_users(user: Any) -> Decision:
+    """Accounts, roles, rights and other people's passwords: administrators only (four-eyes rule)."""
+    if not is_authenticated(user):
+        return deny(_("Bitte melden Sie sich an."))
+    if is_administrator(user):
+        return allow()
+    return deny(_("Nur Administrator:innen verwalten Benutzerkonten, Rollen und Passwörter."))

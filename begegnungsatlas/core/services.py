@@ -1,11 +1,14 @@
-"""Writes owned by core: the audit trail."""
+"""Writes owned by core: the audit trail and user accounts (roles, rights, passwords)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from .models import AuditEvent
+from django.db import transaction
+
+from .models import AuditEvent, User
+from .permissions import can_manage_users
 
 
 def _actor_fields(actor: Any, anonymous_label: str) -> dict[str, Any]:
@@ -70,3 +73,53 @@ def audit_record_many(
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Return ``{field: [old, new]}`` for fields whose value changed."""
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+# Fields of an account whose changes are audited (the password only as "changed", never its hash).
+USER_AUDITED_FIELDS = ("username", "email", "first_name", "last_name", "role", "kommune_id", "organisation_id",
+                       "is_active", "is_staff", "is_superuser")
+
+
+def _user_state(user: User) -> dict[str, Any]:
+    return {field: getattr(user, field) for field in USER_AUDITED_FIELDS}
+
+
+@transaction.atomic
+def user_save(*, actor: Any, user: User) -> User:
+    """Create or change an account (the admin hands over the edited, unsaved instance).
+
+    Only administrators may do this (``core.permissions.can_manage_users``); every change of role, rights or
+    password is written to the audit trail. Raises ``PermissionDenied`` for anybody else.
+    """
+    can_manage_users(actor).enforce()
+    created = user.pk is None
+    before = ({} if created else _user_state(User.objects.select_for_update().get(pk=user.pk)))
+    old_password = "" if created else User.objects.filter(pk=user.pk).values_list("password", flat=True).get()
+    user.save()
+    changes: dict[str, Any] = diff_fields(before, _user_state(user))
+    if user.password != old_password:
+        changes["password"] = ["…", "geändert"]
+    if created or changes:
+        audit_record(actor=actor, action="user.create" if created else "user.change", obj=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, raw_password: str | None, via_reset_link: bool = False) -> User:
+    """Set a password (``None``: no password sign-in any more) and record it in the audit trail.
+
+    Allowed for administrators, for the person themself (the view has checked the old password) and through a
+    valid reset link sent to the account's e-mail address (``via_reset_link``, the view has checked the token).
+    """
+    own = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    if not (own or via_reset_link):
+        can_manage_users(actor).enforce()
+    if raw_password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(raw_password)
+    user.save(update_fields=["password"])
+    action = "user.password_reset" if via_reset_link else ("user.password_change" if own else "user.password_set")
+    audit_record(actor=actor if not via_reset_link else None, action=action, obj=user,
+                 anonymous_label="Link per E-Mail")
+    return user

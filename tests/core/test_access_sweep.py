@@ -20,6 +20,7 @@ from begegnungsatlas.core.models import AuditEvent
 
 PUBLIC = {
     "web:home", "web:data_sources", "set_language", "login", "logout",
+    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
     "places:map", "places:points", "places:outlines", "places:context", "places:detail", "places:suggest", "places:suggest_thanks",
     "atlas:index", "atlas:map", "atlas:values", "atlas:places", "atlas:map_export", "atlas:geometry", "atlas:area",
     "atlas:compare", "atlas:mss", "atlas:mss_export", "atlas:mss_method", "atlas:method", "atlas:catalogue",
@@ -67,7 +68,7 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     for obj in (application, grant, voucher, document, assignment):
         assert obj is not None
     values = {
-        "pk": str(place.pk), "token": "abc", "level_id": str(Area.objects.first().level_id),
+        "pk": str(place.pk), "token": "abc", "uidb64": "MQ", "level_id": str(Area.objects.first().level_id),
         "area_id": str(Area.objects.first().pk), "slug": Indicator.objects.first().slug, "fmt": "csv",
         "call_pk": str(application.call_id), "document_pk": str(document.pk), "number": "1",
         "action": "approve", "kind": "applications", "layer": "kitas",
@@ -130,7 +131,7 @@ def test_anonymous_visitors_are_refused_everywhere_that_is_not_public(client, de
 def test_a_signed_in_person_without_a_role_is_refused_too(client, make_user, demo_objects):
     client.force_login(make_user("none", username="nobody"))
     events_before = AuditEvent.objects.count()
-    allowed_for_everyone = {"web:dashboard", "logout", "funding:apply"}
+    allowed_for_everyone = {"web:dashboard", "logout", "funding:apply", "password_change", "password_change_done"}
     failures = []
     for name, route in _protected_routes():
         if name in allowed_for_everyone:
