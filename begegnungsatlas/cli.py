@@ -3,6 +3,8 @@
 ``begegnungsatlas demo``   create/upgrade the SQLite demo database, load the bundled real data, serve on :8000
 ``begegnungsatlas serve``  serve the site with waitress (``--host``, ``--port``, ``--threads``)
 ``begegnungsatlas import`` import places (GeoJSON, CSV/XLSX, OSM) — see ``begegnungsatlas import --help``
+``begegnungsatlas backup FILE``   database + private uploads into one archive (docs/operations.md)
+``begegnungsatlas restore FILE``  restore such an archive into an empty database
 anything else            Django's management commands (``migrate``, ``createsuperuser``, ``check --deploy`` …)
 """
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "begegnungsatlas.core.middleware.TrustedProxyMiddleware",
+    "begegnungsatlas.core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "begegnungsatlas.core.middleware.ContentSecurityPolicyMiddleware",
     "begegnungsatlas.core.middleware.RequestSizeLimitMiddleware",
@@ -185,6 +186,12 @@ BEGEGNUNGSATLAS_MAX_DOCUMENT_BYTES = int(os.environ.get("BEGEGNUNGSATLAS_MAX_DOC
 
 EMAIL_BACKEND = os.environ.get("BEGEGNUNGSATLAS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("BEGEGNUNGSATLAS_FROM_EMAIL", "begegnungsatlas@localhost")
+# SMTP (with BEGEGNUNGSATLAS_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend), e.g. for password resets.
+EMAIL_HOST = os.environ.get("BEGEGNUNGSATLAS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BEGEGNUNGSATLAS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("BEGEGNUNGSATLAS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BEGEGNUNGSATLAS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("BEGEGNUNGSATLAS_EMAIL_TLS")
 
 CACHES = {
     "default": (
@@ -224,10 +231,25 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = _env_list("BEGEGNUNGSATLAS_CSRF_TRUSTED_ORIGINS")
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Logs go to stderr with a timestamp (ISO 8601, local time with offset); the access log
+# (core.middleware.AccessLogMiddleware, one line per request) is on by default, BEGEGNUNGSATLAS_ACCESS_LOG=0 silences it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "timestamped": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        "datefmt": "%Y-%m-%dT%H:%M:%S%z"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timestamped"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BEGEGNUNGSATLAS_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "begegnungsatlas.access": {
+            "level": "INFO" if _env_bool("BEGEGNUNGSATLAS_ACCESS_LOG", True) else "WARNING",
+        },
+        # waitress reports start-up, queue depth and shutdown at INFO/WARNING.
+        "waitress": {"level": "INFO"},
+    },
 }

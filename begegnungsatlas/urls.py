@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - kept for languag
 from django.contrib import admin
 from django.urls import include, path
 
-from begegnungsatlas.web import views as web_views
+from begegnungsatlas.core import views as core_views
 
 urlpatterns = [
     path("", include("begegnungsatlas.web.urls")),
@@ -17,10 +17,10 @@ urlpatterns = [
     path("verwaltung/", admin.site.urls),
 ]
 
-handler400 = web_views.error_400
-handler403 = web_views.error_403
-handler404 = web_views.error_404
-handler500 = web_views.error_500
+handler400 = core_views.error_400
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500
 
 admin.site.site_header = settings.BEGEGNUNGSATLAS_SITE_NAME
 admin.site.site_title = settings.BEGEGNUNGSATLAS_SITE_NAME

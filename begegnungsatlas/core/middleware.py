@@ -1,6 +1,8 @@
 """Site-wide middleware owned by core.
 
 - ``TrustedProxyMiddleware``: the real client address behind the documented reverse proxies.
+- ``AccessLogMiddleware``: one access-log line per request.
+- ``ContentSecurityPolicyMiddleware``: the Content-Security-Policy of every HTML page.
 - ``ChosenLanguageMiddleware``: German unless the person chose another language with the language switch
   (Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``; a German public body's site should
   open in German for everybody and switch only on request; the choice is kept in the language cookie).
@@ -10,6 +12,8 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -154,3 +158,32 @@ class ContentSecurityPolicyMiddleware:
 def client_ip(request: HttpRequest) -> str:
     """The client address after ``TrustedProxyMiddleware`` (for rate limits and sign-in throttling)."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+access_logger = logging.getLogger("begegnungsatlas.access")
+
+
+class AccessLogMiddleware:
+    """One line per request on the ``begegnungsatlas.access`` logger: client, method, path, status, bytes, time.
+
+    Runs after ``TrustedProxyMiddleware`` so the line names the real client; works under any WSGI server.
+    Query strings are left out (they may carry search words or tokens).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        status, size = 500, "-"
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            if not response.streaming:
+                size = str(len(response.content))
+            return response
+        finally:
+            access_logger.info(
+                '%s "%s %s" %s %s %.1fms', client_ip(request), request.method, request.path, status, size,
+                (time.perf_counter() - started) * 1000,
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from .models import AuditEvent
@@ -9,3 +11,25 @@ from .models import AuditEvent
 
 def audit_events_for(*, object_type: str, object_id: str | int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).select_related("actor")
+
+
+def database_health() -> dict[str, Any]:
+    """``{"status": "ok"|"error", "database": …, "migrations": …}`` — never raises (it feeds /healthz)."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return {"status": "error", "database": "unreachable", "error": exc.__class__.__name__, "migrations": "unknown"}
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        return {"status": "error", "database": "ok", "migrations": "unknown", "error": exc.__class__.__name__}
+    if pending:
+        names = sorted(f"{migration.app_label}.{migration.name}" for migration, _backwards in pending)
+        return {"status": "error", "database": "ok", "migrations": "pending", "pending": names}
+    return {"status": "ok", "database": "ok", "migrations": "applied"}

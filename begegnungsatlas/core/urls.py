@@ -1,13 +1,15 @@
-"""Sign-in, sign-out and passwords (Django's auth views with German templates and audited forms)."""
+"""Health check; sign-in, sign-out and passwords (Django's auth views with German templates and audited forms)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import OwnPasswordChangeForm, ResetPasswordForm
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/passwort/", auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm),

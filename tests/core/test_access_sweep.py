@@ -20,7 +20,7 @@ from begegnungsatlas.core.models import AuditEvent
 
 PUBLIC = {
     "web:home", "web:data_sources", "set_language", "login", "logout",
-    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete", "healthz",
     "places:map", "places:points", "places:outlines", "places:context", "places:detail", "places:suggest", "places:suggest_thanks",
     "atlas:index", "atlas:map", "atlas:values", "atlas:places", "atlas:map_export", "atlas:geometry", "atlas:area",
     "atlas:compare", "atlas:mss", "atlas:mss_export", "atlas:mss_method", "atlas:method", "atlas:catalogue",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
@@ -12,34 +11,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-SECRET = "production-secret-key-for-tests-only-" + "9f8e7d6c5b4a3210" * 3
-
-
-def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BEGEGNUNGSATLAS_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        BEGEGNUNGSATLAS_PRODUCTION="1",
-        BEGEGNUNGSATLAS_SECRET_KEY=SECRET,
-        BEGEGNUNGSATLAS_ALLOWED_HOSTS="127.0.0.1",
-        BEGEGNUNGSATLAS_DATA_DIR=str(data_dir),
-        BEGEGNUNGSATLAS_TRUSTED_PROXIES="127.0.0.1",
-        **extra,
-    )
-    return env
-
-
-def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "begegnungsatlas.cli", *args], env=env, capture_output=True, text=True,
-        timeout=300, check=False,
-    )
 
 
 def free_port() -> int:
@@ -68,7 +45,8 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_server(data_dir: Path, **extra_env: str) -> Server:
+def start_server(production_env: Callable[..., dict[str, str]], cli: Callable[..., Any], data_dir: Path,
+                 **extra_env: str) -> Server:
     env = production_env(data_dir, **extra_env)
     migrated = cli(["migrate", "--noinput"], env)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
@@ -93,15 +71,15 @@ def start_server(data_dir: Path, **extra_env: str) -> Server:
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("production"))
+def production_server(tmp_path_factory: pytest.TempPathFactory, production_env: Any, cli: Any) -> Iterator[Server]:
+    server = start_server(production_env, cli, tmp_path_factory.mktemp("production"))
     yield server
     if server.process.poll() is None:
         server.process.kill()
         server.process.wait(timeout=30)
 
 
-def test_collectstatic_runs_with_the_production_manifest_storage(tmp_path):
+def test_collectstatic_runs_with_the_production_manifest_storage(tmp_path, production_env, cli):
     result = cli(["collectstatic", "--noinput"], production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
@@ -129,8 +107,25 @@ def test_the_production_server_serves_pages_and_hashed_static_files(production_s
     assert "max-age=315360000" in headers.get("Cache-Control", "")
 
 
-def test_sigterm_stops_the_server_cleanly(tmp_path):
-    server = start_server(tmp_path)
+def test_the_production_server_logs_each_request_with_time_and_real_client(production_server):
+    assert production_server.get("/daten/", **{"X-Forwarded-For": "203.0.113.77"})[0] == 200
+    deadline = time.monotonic() + 10
+    pattern = (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} INFO begegnungsatlas\.access: "
+               r'203\.0\.113\.77 "GET /daten/" 200 \d+ [\d.]+ms')
+    while not re.search(pattern, production_server.output()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert re.search(pattern, production_server.output()), production_server.output()[-3000:]
+
+
+def test_the_health_check_answers_over_plain_http_for_the_load_balancer(production_server):
+    request = urllib.request.Request(production_server.base + "/healthz")  # noqa: S310 - local test server
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local test server
+        assert response.status == 200
+        assert json.loads(response.read()) == {"status": "ok", "database": "ok", "migrations": "applied"}
+
+
+def test_sigterm_stops_the_server_cleanly(tmp_path, production_env, cli):
+    server = start_server(production_env, cli, tmp_path)
     assert server.get("/")[0] == 200
     server.process.send_signal(signal.SIGTERM)
     try:
