@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Role, User
 from .permissions import can_manage_users, has_role
-from .services import user_save, user_set_password
+from .services import user_delete, user_save, user_set_password
 from .typing import ModelAdmin
 
 if TYPE_CHECKING:
@@ -98,6 +98,13 @@ class UserAdmin(PlannerAccessMixin, _DjangoUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         user_save(actor=request.user, user=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        user_delete(actor=request.user, user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            user_delete(actor=request.user, user=user)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """A valid new password goes through the service (audited); everything else is Django's own view."""

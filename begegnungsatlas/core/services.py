@@ -105,6 +105,14 @@ def user_save(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
+def user_delete(*, actor: Any, user: User) -> None:
+    """Delete an account (administrators only); the audit trail keeps who it was (deactivating is the rule)."""
+    can_manage_users(actor).enforce()
+    audit_record(actor=actor, action="user.delete", obj=user, changes={"role": [user.role, None]})
+    user.delete()
+
+
+@transaction.atomic
 def user_set_password(*, actor: Any, user: User, raw_password: str | None, via_reset_link: bool = False) -> User:
     """Set a password (``None``: no password sign-in any more) and record it in the audit trail.
 

@@ -218,3 +218,15 @@ def test_the_throttle_is_kept_in_the_database(client, editor, settings):
     settings.AXES_FAILURE_LIMIT = 3
     sign_in(client, "redaktion", "falsch", "198.51.100.1")
     assert AccessAttempt.objects.filter(username="redaktion").exists()
+
+
+def test_deleting_an_account_is_for_administrators_and_audited(client, staff_planner, admin_user, make_user):
+    victim = make_user("reviewer", username="weg")
+    client.force_login(staff_planner)
+    assert client.post(f"/verwaltung/core/user/{victim.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=victim.pk).exists()
+    client.force_login(admin_user)
+    assert client.post(f"/verwaltung/core/user/{victim.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=victim.pk).exists()
+    event = AuditEvent.objects.get(action="user.delete")
+    assert (event.actor, event.object_label) == (admin_user, "weg")
