@@ -3,6 +3,7 @@
 ``begegnungsatlas demo``   create/upgrade the SQLite demo database, load the bundled real data, serve on :8000
 ``begegnungsatlas serve``  serve the site with waitress (``--host``, ``--port``, ``--threads``)
 ``begegnungsatlas import`` import places (GeoJSON, CSV/XLSX, OSM) — see ``begegnungsatlas import --help``
+``begegnungsatlas atlas-import values|boundaries FILE`` import indicator values or area boundaries
 anything else            Django's management commands (``migrate``, ``createsuperuser``, ``check --deploy`` …)
 """
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     settings.PRIVATE_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
-    aliases = {"import": "import_places", "serve": "serve", "demo": "demo"}
+    aliases = {"import": "import_places", "atlas-import": "atlas_import", "serve": "serve", "demo": "demo"}
     if args and args[0] in aliases:
         args[0] = aliases[args[0]]
     execute_from_command_line(["begegnungsatlas", *args])

@@ -19,14 +19,13 @@ from shapely.geometry import mapping as to_mapping
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from begegnungsatlas.core import filetypes
 from begegnungsatlas.core.geo import area_km2, to_web
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-ZIP_MAGIC = b"PK\x03\x04"
 SUPPORTED = {4326: "EPSG:4326", 25832: "EPSG:25832"}
 MIN_SHARE_INSIDE_PARENT = 0.95
 
@@ -77,6 +76,8 @@ def _read_geojson(data: bytes) -> BoundaryFile:
         raise AtlasError(_("Die GeoJSON-Datei ist keine FeatureCollection."))
     out = []
     for i, f in enumerate(feats, start=1):
+        if not isinstance(f, dict):
+            raise AtlasError(_("Objekt %(n)s der GeoJSON-Datei ist kein Feature.") % {"n": i})
         geom = f.get("geometry")
         try:
             out.append((dict(f.get("properties") or {}), shape(geom) if geom else None))
@@ -188,12 +189,19 @@ def _read_shapefile_zip(data: bytes) -> BoundaryFile:
 
 def read_boundaries(data: bytes) -> BoundaryFile:
     """Read a boundary file by its magic bytes and return its features in EPSG:4326."""
-    head = data[:16]
-    if head.startswith(SQLITE_MAGIC):
+    try:
+        kind = filetypes.sniff_bytes(data)
+        if kind == "shapefile_zip":
+            filetypes.check_zip_safe(data)
+        elif kind == "geojson":
+            filetypes.check_json_depth(data)
+    except filetypes.FileTypeError as exc:
+        raise AtlasError(str(exc)) from exc
+    if kind == "gpkg":
         bf = _read_gpkg(data)
-    elif head.startswith(ZIP_MAGIC):
+    elif kind == "shapefile_zip":
         bf = _read_shapefile_zip(data)
-    elif data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
+    elif kind == "geojson":
         bf = _read_geojson(data)
     else:
         raise AtlasError(_("Unbekanntes Dateiformat: bitte GeoJSON, GeoPackage oder eine gezippte Shapefile hochladen."))

@@ -11,9 +11,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core import filetypes
+
 from ..errors import AtlasError
 
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = filetypes.ZIP_MAGIC
+KIND_LABELS = {"geojson": "GeoJSON", "osm_xml": "OpenStreetMap", "osm_gz": "OpenStreetMap",
+               "osm_pbf": "OpenStreetMap", "shapefile_zip": "eine gezippte Shapefile", "gpkg": "ein GeoPackage"}
 # Bytes that Windows-1252 leaves undefined: if they occur, the file is neither UTF-8 nor Windows-1252.
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
@@ -98,10 +102,17 @@ def guess_layout(header: list[str]) -> str:
 
 def read_table(data: bytes, *, encoding: str = "auto") -> Table:
     """Read a CSV or XLSX file (decided by its magic bytes, not its name)."""
-    if not data.strip():
-        raise AtlasError(_("Die Datei ist leer."))
-    if data.startswith(XLSX_MAGIC):
+    try:
+        kind = filetypes.sniff_bytes(data)
+    except filetypes.FileTypeError as exc:
+        raise AtlasError(str(exc)) from exc
+    if kind == "xlsx":
         return _read_xlsx(data)
+    if kind != "csv":
+        raise AtlasError(
+            _("Werte werden aus CSV- oder Excel-Dateien (.xlsx) importiert; diese Datei ist %(kind)s. "
+              "Gebietsgrenzen laden Sie bitte als „Gebietsgrenzen“ hoch.") % {"kind": KIND_LABELS.get(kind, kind)}
+        )
     text, enc = decode(data, encoding)
     first = text.split("\n", 1)[0]
     delim = sniff_delimiter(first)
@@ -126,17 +137,30 @@ def _read_xlsx(data: bytes) -> Table:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if "xl/workbook.xml" not in zf.namelist():
                 raise AtlasError(_("Die ZIP-Datei ist keine Excel-Arbeitsmappe (XLSX)."))
+        filetypes.check_zip_safe(data)
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    except filetypes.FileTypeError as exc:
+        raise AtlasError(str(exc)) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise AtlasError(_("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
+    max_rows, max_cols = filetypes.limit("MAX_SHEET_ROWS"), filetypes.limit("MAX_SHEET_COLUMNS")
     try:
-        header = ["" if h is None else str(h).strip() for h in next(it)]
-    except StopIteration as exc:
-        raise AtlasError(_("Das erste Tabellenblatt ist leer.")) from exc
-    rows = [["" if v is None else v for v in row] for row in it if any(v not in (None, "") for v in row)]
-    wb.close()
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True, max_col=max_cols)
+        try:
+            header = ["" if h is None else str(h).strip() for h in next(it)]
+        except StopIteration as exc:
+            raise AtlasError(_("Das erste Tabellenblatt ist leer.")) from exc
+        rows = []
+        for n, row in enumerate(it, start=2):
+            if n > max_rows:
+                raise AtlasError(
+                    _("Das Tabellenblatt hat mehr als %(n)s Zeilen. Bitte teilen Sie die Datei auf.") % {"n": max_rows}
+                )
+            if any(v not in (None, "") for v in row):
+                rows.append(["" if v is None else v for v in row])
+    finally:
+        wb.close()
     return Table(header, rows, "xlsx", "", "", guess_layout(header))
 
 
