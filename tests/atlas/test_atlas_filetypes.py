@@ -111,3 +111,23 @@ def test_sniffing_by_content() -> None:
     with pytest.raises(filetypes.FileTypeError, match="weder eine Excel-Arbeitsmappe"):
         filetypes.sniff_bytes(other.getvalue())
     assert filetypes.json_depth(b'{"a": "[[[[", "b": [[1]]}') == 3
+
+
+def test_cli_full_replacement_lists_then_needs_the_token(tmp_path: Path) -> None:
+    Indicator.objects.create(slug="t-cli2", title="CLI 2")
+    args = ["--level", "kreis-dueren/kommune", "--area-column", "ARS", "--column", "Wert=t-cli2", "--period", "2023"]
+    first = tmp_path / "a.csv"
+    first.write_bytes(b"ARS;Wert\n053580008008;1\n053580024024;2\n")
+    call_command("atlas_import", "values", str(first), *args, stdout=io.StringIO())
+    second = tmp_path / "b.csv"
+    second.write_bytes(b"ARS;Wert\n053580008008;9\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="--confirm ") as exc:
+        call_command("atlas_import", "values", str(second), *args, "--replace-all", stdout=io.StringIO(), stderr=err)
+    assert "053580024024" in err.getvalue()
+    token = str(exc.value).rsplit(" ", 1)[1]
+    assert IndicatorValue.objects.filter(indicator__slug="t-cli2").count() == 2
+    out = io.StringIO()
+    call_command("atlas_import", "values", str(second), *args, "--replace-all", "--confirm", token, stdout=out)
+    assert "1 gelöscht" in out.getvalue()
+    assert list(IndicatorValue.objects.filter(indicator__slug="t-cli2").values_list("value", flat=True)) == [9]

@@ -8,12 +8,11 @@ SQLite, inside one transaction.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.core.services import audit_record
@@ -21,6 +20,7 @@ from begegnungsatlas.core.services import audit_record
 from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel, Indicator, IndicatorValue
 from .tables import DE_NUMBER, EN_NUMBER, Table, parse_number
+from .values_history import ValueRow, apply_rows, history_record
 
 MAX_REPORTED = 500
 
@@ -55,6 +55,11 @@ class ImportResult:
     periods: list[str]
     unmatched: list[str]
     missing_or_suppressed: int
+    created: int = 0  # keys that had no value before
+    updated: int = 0  # keys whose value was replaced
+    deleted: int = 0  # values not in the file, deleted by a confirmed full replacement
+    kept: int = 0  # values of the same indicators and periods on the level that the file does not contain
+    history_id: int | None = field(default=None, compare=False)  # the ValueImport record (for undo)
 
 
 def genesis_mapping(table: Table, *, level: AreaLevel, indicator: Indicator | None = None,
@@ -223,12 +228,7 @@ def parse_values(table: Table, mapping: Mapping) -> tuple[list[tuple[int, int, s
     return out, sorted(unmatched), problems
 
 
-def _write(rows: list[tuple[int, int, str, Any, str, str]], level: AreaLevel) -> None:
-    pairs = {(r[0], r[2]) for r in rows}
-    q = Q()
-    for ind, period in pairs:
-        q |= Q(indicator_id=ind, period=period)
-    IndicatorValue.objects.filter(q, area__level=level).delete()
+def _insert(rows: Sequence[ValueRow]) -> None:
     table = IndicatorValue._meta.db_table
     cols = "indicator_id, area_id, period, value, status, flag"
     with connection.cursor() as cur:
@@ -251,8 +251,14 @@ def _esc(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-def values_import(*, table: Table, mapping: Mapping, actor: Any = None) -> ImportResult:
-    """Validate every cell, then write all values in one transaction; raise :class:`ImportRejected` otherwise."""
+def values_import(*, table: Table, mapping: Mapping, actor: Any = None, replace_all: bool = False,
+                  confirm: str = "", file_name: str = "") -> ImportResult:
+    """Validate every cell, then write all values in one transaction; raise :class:`ImportRejected` otherwise.
+
+    Only the matched values are replaced; ``replace_all`` also deletes the level's other values of the same
+    indicators and periods, and needs ``confirm`` = the token of :func:`~.values_history.replace_plan`
+    (else :class:`~.values_history.ReplaceNotConfirmed`, nothing changed).
+    """
     rows, unmatched, problems = parse_values(table, mapping)
     if problems.count:
         raise ImportRejected(
@@ -262,14 +268,21 @@ def values_import(*, table: Table, mapping: Mapping, actor: Any = None) -> Impor
     if not rows:
         raise ImportRejected(_("Die Datei enthält keine Werte für Gebiete der Ebene „%(l)s“.") % {"l": mapping.level.name})
     with transaction.atomic():
-        _write(rows, mapping.level)
+        previous, deleted, kept = apply_rows(level=mapping.level, rows=rows, replace_all=replace_all, confirm=confirm,
+                                             insert=_insert)
+        record = history_record(actor=actor, level=mapping.level, file_name=file_name,
+                                keys=((r[0], r[1], r[2]) for r in rows), previous=previous, deleted=deleted,
+                                kept=kept, replace_all=replace_all)
         indicators = sorted({r[0] for r in rows})
         periods = sorted({r[2] for r in rows})
         if actor is not None:
             audit_record(
                 actor=actor, action="atlas.values_import", obj=mapping.level,
-                changes={"values": len(rows), "indicators": indicators, "periods": periods},
+                changes={"values": len(rows), "indicators": indicators, "periods": periods, "import": record.pk,
+                         "updated": len(previous), "deleted": len(deleted), "kept": kept},
                 note=_("%(n)s Werte importiert") % {"n": len(rows)},
             )
     slugs = list(Indicator.objects.filter(pk__in=indicators).values_list("slug", flat=True))
-    return ImportResult(len(rows), slugs, periods, unmatched, sum(1 for r in rows if r[4] != "ok"))
+    return ImportResult(len(rows), slugs, periods, unmatched, sum(1 for r in rows if r[4] != "ok"),
+                        created=len(rows) - len(previous), updated=len(previous), deleted=len(deleted), kept=kept,
+                        history_id=record.pk)

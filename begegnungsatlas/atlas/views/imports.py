@@ -9,19 +9,22 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..errors import AtlasError, ImportRejected
 from ..models import AreaLevel, Indicator
 from ..permissions import can_import
+from ..selectors.imports import value_imports_recent
 from ..selectors.payload import invalidate
 from ..services.boundaries import boundaries_import, read_boundaries
 from ..services.tables import Table, read_table
 from ..services.values_copy import values_import_csv
+from ..services.values_history import ReplaceNotConfirmed, value_import_undo
 from ..services.values_import import Mapping, genesis_mapping
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -33,10 +36,21 @@ def _dir() -> Path:
     return d
 
 
-def _save(data: bytes) -> str:
+def _save(data: bytes, name: str = "") -> str:
     token = uuid.uuid4().hex
     (_dir() / token).write_bytes(data)
+    (_dir() / f"{token}.name").write_text(name[:200], encoding="utf-8")
     return token
+
+
+def _name(token: str) -> str:
+    path = _dir() / f"{token}.name"
+    return path.read_text(encoding="utf-8") if TOKEN.match(token) and path.exists() else ""
+
+
+def _drop(token: str) -> None:
+    (_dir() / token).unlink(missing_ok=True)
+    (_dir() / f"{token}.name").unlink(missing_ok=True)
 
 
 def _load(token: str) -> bytes:
@@ -45,7 +59,7 @@ def _load(token: str) -> bytes:
     return (_dir() / token).read_bytes()
 
 
-def _upload(request: HttpRequest) -> bytes:
+def _upload(request: HttpRequest) -> tuple[bytes, str]:
     f = request.FILES.get("datei")
     if f is None:
         raise AtlasError(_("Bitte eine Datei auswählen."))
@@ -53,7 +67,7 @@ def _upload(request: HttpRequest) -> bytes:
     if (f.size or 0) > limit:
         raise AtlasError(_("Die Datei ist zu groß (höchstens %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
     data: bytes = f.read()
-    return data
+    return data, str(f.name or "")
 
 
 def _levels() -> list[AreaLevel]:
@@ -67,16 +81,21 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("art", "werte")
         try:
-            data = _upload(request)
+            data, name = _upload(request)
             if kind == "grenzen":
                 read_boundaries(data)
-                return redirect(reverse("atlas:import_boundaries", args=[_save(data)]))
+                return redirect(reverse("atlas:import_boundaries", args=[_save(data, name)]))
             read_table(data, encoding=request.POST.get("kodierung", "auto"))
-            token = _save(data)
+            token = _save(data, name)
             return redirect(reverse("atlas:import_values", args=[token]) + "?kodierung=" + request.POST.get("kodierung", "auto"))
         except AtlasError as exc:
             error = str(exc)
     return render(request, "atlas/import_upload.html", {"error": error}, status=400 if error else 200)
+
+
+def _wide_columns(post: QueryDict, table: Table) -> list[tuple[int, str, str]]:
+    """(index, column, chosen indicator) for the wide layout: the choice survives a rejected try."""
+    return [(i, col, post.get(f"spalte_{i}", "")) for i, col in enumerate(table.header)]
 
 
 def _mapping_from_post(post: QueryDict, table: Table, indicators: dict[str, Indicator]) -> Mapping:
@@ -121,14 +140,23 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
         "post": request.POST if request.method == "POST" else {
             "layout": table.layout, "dezimal": "de" if table.delimiter != "," else "en",
         },
-        "error": "", "problems": [], "result": None,
+        "error": "", "problems": [], "result": None, "plan": None,
+        "wide_columns": _wide_columns(request.POST if request.method == "POST" else QueryDict(), table),
     }
     if request.method == "POST":
         try:
             mapping = _mapping_from_post(request.POST, table, indicators)
             # Large CSV files take the PostgreSQL COPY path; everything else (and every rejection) the Python one.
-            ctx["result"] = values_import_csv(data=raw, mapping=mapping, encoding=encoding, actor=request.user)
-            (_dir() / token).unlink(missing_ok=True)
+            ctx["result"] = values_import_csv(
+                data=raw, mapping=mapping, encoding=encoding, actor=request.user,
+                replace_all=bool(request.POST.get("ersetzen")), confirm=request.POST.get("bestaetigung", ""),
+                file_name=_name(token),
+            )
+            _drop(token)
+        except ReplaceNotConfirmed as exc:
+            # Not an error: the planner sees the list and confirms (or goes back). Nothing was changed.
+            ctx["plan"] = exc.plan
+            return render(request, "atlas/import_values.html", ctx, status=200)
         except ImportRejected as exc:
             ctx["error"], ctx["problems"] = str(exc), exc.problems
         except AtlasError as exc:
@@ -158,7 +186,7 @@ def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
                 valid_from=valid_from, source=request.POST.get("quelle", ""), actor=request.user,
             )
             invalidate(level.id)
-            (_dir() / token).unlink(missing_ok=True)
+            _drop(token)
         except ImportRejected as exc:
             ctx["error"], ctx["problems"] = str(exc), exc.problems
         except (AtlasError, ValueError) as exc:
@@ -166,3 +194,22 @@ def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
         except AreaLevel.DoesNotExist:
             ctx["error"] = _("Bitte eine Gebietsebene wählen.")
     return render(request, "atlas/import_boundaries.html", ctx, status=400 if ctx["error"] else 200)
+
+
+@require_http_methods(["GET"])
+def import_history(request: HttpRequest) -> HttpResponse:
+    can_import(request.user).enforce()
+    return render(request, "atlas/import_history.html", {"imports": value_imports_recent(), "error": ""})
+
+
+@require_POST
+def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    can_import(request.user).enforce()
+    try:
+        record = value_import_undo(actor=request.user, record_id=pk)
+    except AtlasError as exc:
+        return render(request, "atlas/import_history.html", {"imports": value_imports_recent(), "error": str(exc)},
+                      status=400)
+    invalidate(record.level_id)
+    messages.success(request, _("Der Import „%(file)s“ wurde rückgängig gemacht.") % {"file": record.file_name or "–"})
+    return redirect(reverse("atlas:import_history"))

@@ -18,6 +18,7 @@ from begegnungsatlas.atlas.selectors.payload import invalidate
 from begegnungsatlas.atlas.services.boundaries import boundaries_import, read_boundaries
 from begegnungsatlas.atlas.services.tables import read_table
 from begegnungsatlas.atlas.services.values_copy import values_import_csv
+from begegnungsatlas.atlas.services.values_history import ReplaceNotConfirmed
 from begegnungsatlas.atlas.services.values_import import Mapping, genesis_mapping
 
 
@@ -57,6 +58,10 @@ class Command(BaseCommand):
         parser.add_argument("--period-column", default="")
         parser.add_argument("--period", default="")
         parser.add_argument("--skip-unmatched", action="store_true")
+        parser.add_argument("--replace-all", action="store_true",
+                            help="auch Werte derselben Indikatoren/Zeitpunkte löschen, die nicht in der Datei stehen "
+                                 "(zeigt erst die Liste und ein Bestätigungskürzel für --confirm)")
+        parser.add_argument("--confirm", default="", help="Bestätigungskürzel aus dem Lauf mit --replace-all")
         # boundaries
         parser.add_argument("--code-field", default="")
         parser.add_argument("--name-field", default="")
@@ -75,6 +80,10 @@ class Command(BaseCommand):
                 self._boundaries(data, level, opts)
             else:
                 self._values(data, level, opts)
+        except ReplaceNotConfirmed as exc:
+            for d in exc.plan.to_delete[:200]:
+                self.stderr.write(f"  löschen: {d['indicator']} {d['period']} {d['code']} {d['area']}: {d['value']}")
+            raise CommandError(f"{exc} Zum Ausführen: --replace-all --confirm {exc.plan.token}") from exc
         except ImportRejected as exc:
             for p in exc.problems[:50]:
                 self.stderr.write(f"  Zeile {p['line']}, {p['column']}: {p['value']} – {p['reason']}")
@@ -83,6 +92,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _values(self, data: bytes, level: AreaLevel, opts: dict[str, Any]) -> None:
+        """Values: only matched values are replaced; ``--replace-all`` needs the token of the listed deletions."""
         table = read_table(data, encoding=opts["encoding"])
         fixed = _indicator(opts["indicator"]) if opts["indicator"] else None
         if opts["genesis"] or table.layout == "genesis" and not opts["area_column"]:
@@ -98,9 +108,12 @@ class Command(BaseCommand):
                 indicator_column=opts["indicator_column"], indicator=fixed, value_columns=columns,
                 period_column=opts["period_column"], period=opts["period"], skip_unmatched=opts["skip_unmatched"],
             )
-        result = values_import_csv(data=data, mapping=mapping, encoding=opts["encoding"])
+        result = values_import_csv(data=data, mapping=mapping, encoding=opts["encoding"],
+                                   replace_all=opts["replace_all"], confirm=opts["confirm"], file_name=Path(opts["file"]).name)
         self.stdout.write(f"{result.written} Werte gespeichert ({table.kind}); Indikatoren: "
-                          f"{', '.join(result.indicators)}; Zeitpunkte: {', '.join(result.periods)}")
+                          f"{', '.join(result.indicators)}; Zeitpunkte: {', '.join(result.periods)}; "
+                          f"{result.created} neu, {result.updated} überschrieben, {result.deleted} gelöscht, "
+                          f"{result.kept} behalten (Import Nr. {result.history_id})")
         if result.unmatched:
             self.stdout.write(f"Nicht zugeordnet: {', '.join(result.unmatched[:30])}")
 
