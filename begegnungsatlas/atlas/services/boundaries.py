@@ -28,6 +28,8 @@ from ..models import Area, AreaLevel
 
 SUPPORTED = {4326: "EPSG:4326", 25832: "EPSG:25832"}
 MIN_SHARE_INSIDE_PARENT = 0.95
+GEOMETRY_TYPES = {"Polygon", "MultiPolygon", "GeometryCollection", "Point", "MultiPoint", "LineString",
+                  "MultiLineString"}
 
 
 @dataclass
@@ -71,7 +73,14 @@ def _read_geojson(data: bytes) -> BoundaryFile:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AtlasError(_("Die GeoJSON-Datei ist kein gültiges JSON: %(e)s") % {"e": str(exc)[:120]}) from exc
-    feats = doc.get("features") if isinstance(doc, dict) else None
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if kind == "Feature":
+        feats: Any = [doc]
+    elif kind in GEOMETRY_TYPES:
+        # A bare geometry (as some portals export a single boundary): one area without attributes.
+        feats = [{"type": "Feature", "properties": {}, "geometry": doc}]
+    else:
+        feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(feats, list):
         raise AtlasError(_("Die GeoJSON-Datei ist keine FeatureCollection."))
     out = []
@@ -185,6 +194,16 @@ def _read_shapefile_zip(data: bytes) -> BoundaryFile:
     if crs is None:
         crs = _crs_from_bounds([g for _p, g in out])
     return BoundaryFile("Shapefile (ZIP)", crs, out)
+
+
+def boundary_file_named(bf: BoundaryFile, *, code: str, name: str) -> BoundaryFile:
+    """A file with one feature and no attributes (a bare geometry) gets the key and name the planner typed."""
+    if len(bf.features) != 1 or bf.fields:
+        raise AtlasError(_("Schlüssel und Name können nur für eine einzelne Geometrie ohne Attribute angegeben werden."))
+    if not code.strip():
+        raise AtlasError(_("Bitte einen Schlüssel für das Gebiet angeben."))
+    props = {"Schlüssel": code.strip(), "Name": name.strip() or code.strip()}
+    return BoundaryFile(bf.format, bf.crs, [(props, bf.features[0][1])], bf.notes)
 
 
 def read_boundaries(data: bytes) -> BoundaryFile:

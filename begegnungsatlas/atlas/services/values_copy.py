@@ -27,6 +27,7 @@ cell with row, column and reason exactly as before. Small files, XLSX and SQLite
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from typing import Any
@@ -38,9 +39,26 @@ from django.utils.translation import gettext as _
 from begegnungsatlas.core.services import audit_record
 
 from ..models import Area, Indicator, IndicatorValue
-from .tables import FLAGS, XLSX_MAGIC, Table, decode, parse_number, read_table, sniff_delimiter
+from .tables import (
+    FLAGS,
+    XLSX_MAGIC,
+    Table,
+    decode,
+    locate_table,
+    normalise_period,
+    parse_number,
+    read_table,
+    sniff_delimiter,
+)
 from .values_history import history_record
-from .values_import import ImportResult, Mapping, _area_lookup, _check_columns, values_import
+from .values_import import (
+    ImportResult,
+    Mapping,
+    _area_lookup,
+    _check_columns,
+    level_area_count,
+    values_import,
+)
 
 #: Files with fewer data rows go through the Python importer (the SQL path has a fixed cost of a few queries).
 FAST_MIN_ROWS = 20_000
@@ -100,10 +118,13 @@ def _prepare(data: bytes, encoding: str, mapping: Mapping, min_rows: int) -> tup
         return None
     first = text[:end]
     body = text[end + 1 :]
-    if body.count("\n") < min_rows or '"' in first:
+    if body.count("\n") < min_rows or '"' in first or mapping.indicator_value or mapping.ignore_other_indicators:
         return None
     delim = sniff_delimiter(first)
     header = [h.strip() for h in next(csv.reader([first.rstrip("\r")], delimiter=delim))]
+    head_records = list(csv.reader(io.StringIO("\n".join(text.split("\n", 31)[:31]), newline=""), delimiter=delim))
+    if locate_table(head_records)[0] != header:
+        return None  # a title block or a header over several rows: the Python reader finds the table
     if '"' in body and '"' in _quoted_field(delim).sub("", body):
         return None  # a quote that is not a well-formed quoted field: Python's csv module is lenient there
     table = Table(header, [], "csv")
@@ -188,10 +209,10 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             cur.execute(f"SELECT DISTINCT {i_}, {p} FROM {_STAGE} s JOIN {_AREAS} a ON a.raw = s.{a}")  # noqa: S608
             combos = [(r[0], r[1]) for r in cur.fetchall()]
 
-        fixed_period = mapping.period.strip()
+        fixed_period = normalise_period(mapping.period) if mapping.period.strip() else ""
         periods: dict[str, str] = {}
         for _iraw, praw in combos:
-            period = praw.strip() if pi >= 0 else fixed_period
+            period = normalise_period(praw) if pi >= 0 else fixed_period
             if not period:
                 raise _Fallback
             periods[praw] = period
@@ -311,7 +332,8 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         )
     slugs = list(Indicator.objects.filter(pk__in=indicators).values_list("slug", flat=True))
     return ImportResult(written, slugs, period_list, sorted(unmatched), not_ok, created=written - len(previous),
-                        updated=len(previous), kept=kept, history_id=record.pk)
+                        updated=len(previous), kept=kept, history_id=record.pk,
+                        areas_matched=len(set(area_ids.values())), areas_total=level_area_count(mapping.level))
 
 
 def _all_plain(body: str, delim: str, width: int, value_cols: set[int], decimal: str) -> bool:

@@ -19,7 +19,7 @@ from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel, Indicator, IndicatorValue
-from .tables import DE_NUMBER, EN_NUMBER, Table, parse_number
+from .tables import DE_NUMBER, EN_NUMBER, Table, normalise_period, parse_number
 from .values_history import ValueRow, apply_rows, history_record
 
 MAX_REPORTED = 500
@@ -46,6 +46,10 @@ class Mapping:
     period_column: str = ""
     period: str = ""
     skip_unmatched: bool = False  # areas not on the level are reported but do not block the import
+    # long layout with other indicators in the file: take only this value of the indicator column (for the fixed
+    # indicator), or leave out rows of indicators that are not in the catalogue
+    indicator_value: str = ""
+    ignore_other_indicators: bool = False
 
 
 @dataclass
@@ -60,6 +64,13 @@ class ImportResult:
     deleted: int = 0  # values not in the file, deleted by a confirmed full replacement
     kept: int = 0  # values of the same indicators and periods on the level that the file does not contain
     history_id: int | None = field(default=None, compare=False)  # the ValueImport record (for undo)
+    areas_matched: int = 0  # areas of the level with at least one value in the file
+    areas_total: int = 0  # current areas of the level
+    ignored_indicators: list[str] = field(default_factory=list)  # other indicators of a long file, left out
+
+    @property
+    def coverage_complete(self) -> bool:
+        return self.areas_matched >= self.areas_total
 
 
 def genesis_mapping(table: Table, *, level: AreaLevel, indicator: Indicator | None = None,
@@ -105,6 +116,15 @@ def _area_lookup(mapping: Mapping) -> Callable[[str], int | None]:
             by_name[key] = None if key in by_name else area_id  # None marks an ambiguous name
         return lambda s: by_name.get(s.strip().casefold(), -1)
     by_code = {code: area_id for area_id, code, _name in areas}
+    # Gemeinde keys: the 8-digit AGS (05358008) finds the 12-digit ARS (053580008008) = ARS[0:5] + ARS[9:12].
+    ags: dict[str, int | None] = {}
+    for area_id, code, _name in areas:
+        if len(code) == 12 and code.isdigit():
+            key = code[:5] + code[9:]
+            ags[key] = None if key in ags else area_id
+    for key, ags_area in ags.items():
+        if ags_area is not None and key not in by_code:
+            by_code[key] = ags_area
 
     def lookup(s: str) -> int | None:
         s = s.strip()
@@ -129,6 +149,9 @@ def _check_columns(table: Table, mapping: Mapping) -> None:
             need.append(mapping.indicator_column)
         elif mapping.indicator is None:
             raise AtlasError(_("Bitte eine Indikatorspalte oder einen festen Indikator wählen."))
+        if mapping.indicator_value and mapping.indicator is None:
+            raise AtlasError(_("Bitte den Indikator wählen, in den die Zeilen „%(v)s“ eingespielt werden.")
+                             % {"v": mapping.indicator_value})
     else:
         if not mapping.value_columns:
             raise AtlasError(_("Bitte mindestens einer Spalte einen Indikator zuordnen."))
@@ -146,15 +169,24 @@ def _check_columns(table: Table, mapping: Mapping) -> None:
             )
 
 
-def parse_values(table: Table, mapping: Mapping) -> tuple[list[tuple[int, int, str, Any, str, str]], list[str], _Problems]:
-    """Turn the table into value rows ``(indicator_id, area_id, period, value, status, flag)``."""
+def level_area_count(level: AreaLevel) -> int:
+    return Area.objects.filter(level=level, valid_to__isnull=True).count()
+
+
+def parse_values(table: Table, mapping: Mapping, ignored: dict[str, int] | None = None,
+                 ) -> tuple[list[tuple[int, int, str, Any, str, str]], list[str], _Problems]:
+    """Turn the table into value rows ``(indicator_id, area_id, period, value, status, flag)``.
+
+    Rows of other indicators that the mapping leaves out are counted in ``ignored`` (code → rows).
+    """
+    ignored = {} if ignored is None else ignored
     _check_columns(table, mapping)
     problems = _Problems()
     lookup = _area_lookup(mapping)
     by_code = getattr(lookup, "by_code", None)
     ai = table.column(mapping.area_column)
     pi = table.column(mapping.period_column) if mapping.period_column else -1
-    fixed_period = mapping.period.strip()
+    fixed_period = normalise_period(mapping.period) if mapping.period.strip() else ""
     if mapping.layout == "long":
         vi = table.column(mapping.value_column)
         ii = table.column(mapping.indicator_column) if mapping.indicator_column else -1
@@ -194,15 +226,24 @@ def parse_values(table: Table, mapping: Mapping) -> tuple[list[tuple[int, int, s
             if not mapping.skip_unmatched:
                 problems.add(n, area_name, key, _("Gebiet auf der Ebene „%(l)s“ unbekannt") % {"l": mapping.level.name})
             continue
-        period = str(row[pi]).strip() if pi >= 0 else fixed_period
+        period = normalise_period(row[pi]) if pi >= 0 else fixed_period
         if not period:
             problems.add(n, mapping.period_column, "", _("Zeitpunkt fehlt"))
             continue
         for ci, indicator, col_name in cols:
             if ii >= 0:
                 code = row[ii].strip() if type(row[ii]) is str else str(row[ii])
-                indicator = codes.get(code)
+                if mapping.indicator_value:
+                    if code != mapping.indicator_value:
+                        ignored[code] = ignored.get(code, 0) + 1
+                        continue
+                    indicator = mapping.indicator
+                else:
+                    indicator = codes.get(code)
                 if indicator is None:
+                    if mapping.ignore_other_indicators:
+                        ignored[code] = ignored.get(code, 0) + 1
+                        continue
                     problems.add(n, mapping.indicator_column, code, _("Indikator unbekannt"))
                     continue
             raw = row[ci]
@@ -259,7 +300,8 @@ def values_import(*, table: Table, mapping: Mapping, actor: Any = None, replace_
     indicators and periods, and needs ``confirm`` = the token of :func:`~.values_history.replace_plan`
     (else :class:`~.values_history.ReplaceNotConfirmed`, nothing changed).
     """
-    rows, unmatched, problems = parse_values(table, mapping)
+    ignored: dict[str, int] = {}
+    rows, unmatched, problems = parse_values(table, mapping, ignored)
     if problems.count:
         raise ImportRejected(
             _("Import abgelehnt: %(n)s Zellen sind fehlerhaft. Es wurde nichts gespeichert.") % {"n": problems.count},
@@ -285,4 +327,5 @@ def values_import(*, table: Table, mapping: Mapping, actor: Any = None, replace_
     slugs = list(Indicator.objects.filter(pk__in=indicators).values_list("slug", flat=True))
     return ImportResult(len(rows), slugs, periods, unmatched, sum(1 for r in rows if r[4] != "ok"),
                         created=len(rows) - len(previous), updated=len(previous), deleted=len(deleted), kept=kept,
-                        history_id=record.pk)
+                        history_id=record.pk, areas_matched=len({r[1] for r in rows}),
+                        areas_total=level_area_count(mapping.level), ignored_indicators=sorted(ignored))

@@ -21,7 +21,7 @@ from ..models import AreaLevel, Indicator
 from ..permissions import can_import
 from ..selectors.imports import value_imports_recent
 from ..selectors.payload import invalidate
-from ..services.boundaries import boundaries_import, read_boundaries
+from ..services.boundaries import boundaries_import, boundary_file_named, read_boundaries
 from ..services.tables import Table, read_table
 from ..services.values_copy import values_import_csv
 from ..services.values_history import ReplaceNotConfirmed, value_import_undo
@@ -118,9 +118,11 @@ def _mapping_from_post(post: QueryDict, table: Table, indicators: dict[str, Indi
         level=level, area_column=post.get("gebietsspalte", ""), layout=layout,
         match_by=post.get("zuordnung", "code"), decimal=post.get("dezimal", "de"),
         value_column=post.get("wertspalte", ""), indicator_column=post.get("indikatorspalte", ""),
-        indicator=fixed if not post.get("indikatorspalte") else None, flag_column=post.get("zeichenspalte", ""),
+        indicator=fixed if not post.get("indikatorspalte") or post.get("indikatorwert") else None,
+        flag_column=post.get("zeichenspalte", ""),
         value_columns=value_columns, period_column=post.get("zeitspalte", ""), period=post.get("zeitpunkt", ""),
-        skip_unmatched=bool(post.get("ueberspringen")),
+        skip_unmatched=bool(post.get("ueberspringen")), indicator_value=post.get("indikatorwert", "").strip(),
+        ignore_other_indicators=bool(post.get("andere_ignorieren")),
     )
 
 
@@ -152,6 +154,7 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
                 replace_all=bool(request.POST.get("ersetzen")), confirm=request.POST.get("bestaetigung", ""),
                 file_name=_name(token),
             )
+            ctx["level_plural"] = mapping.level.name_plural or mapping.level.name
             _drop(token)
         except ReplaceNotConfirmed as exc:
             # Not an error: the planner sees the list and confirms (or goes back). Nothing was changed.
@@ -180,9 +183,14 @@ def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
             level = AreaLevel.objects.get(pk=int(request.POST.get("ebene", "0")))
             raw = request.POST.get("gueltig_ab", "").strip()
             valid_from = dt.date.fromisoformat(raw) if raw else None
+            code_field, name_field = request.POST.get("schluessel", ""), request.POST.get("name", "")
+            if not bf.fields and len(bf.features) == 1:
+                bf = boundary_file_named(bf, code=request.POST.get("schluessel_wert", ""),
+                                         name=request.POST.get("name_wert", ""))
+                code_field, name_field = "Schlüssel", "Name"
             ctx["report"] = boundaries_import(
-                level=level, boundary_file=bf, code_field=request.POST.get("schluessel", ""),
-                name_field=request.POST.get("name", ""), parent_field=request.POST.get("oberes", ""),
+                level=level, boundary_file=bf, code_field=code_field,
+                name_field=name_field, parent_field=request.POST.get("oberes", ""),
                 valid_from=valid_from, source=request.POST.get("quelle", ""), actor=request.user,
             )
             invalidate(level.id)
