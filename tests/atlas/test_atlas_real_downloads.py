@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,62 @@ def test_bare_geojson_geometry_as_boundary(client, planner) -> None:
     area = Area.objects.get(level=level, code="X1")
     assert area.name == "Testgebiet"
     assert area.area_km2 > 1
+
+
+def _shapefile_zip(*, cpg: bool) -> bytes:
+    """The 15 real Kreis Düren Kommunen as a Shapefile in Gauss-Krüger zone 2 (EPSG:31466, as older NRW data),
+    a .prj without EPSG code, attributes in Windows-1252 (holes are left out)."""
+    import shapefile
+    import shapely
+    from pyproj import CRS
+    from shapely.geometry import shape
+    from shapely.geometry.polygon import orient
+
+    from begegnungsatlas.core.geo import transformer
+
+    doc = json.loads((DATA_DIR / "boundaries" / "kreis_dueren_gemeinden_2022.geojson").read_text(encoding="utf-8"))
+    t = transformer("EPSG:4326", "EPSG:31466")
+    shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    w = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding="cp1252")
+    w.field("ARS", "C", 12)
+    w.field("GEN", "C", 60)
+    for f in doc["features"]:
+        g = shapely.transform(shape(f["geometry"]), lambda xy: __import__("numpy").column_stack(
+            t.transform(xy[:, 0], xy[:, 1])))
+        polys = list(g.geoms) if g.geom_type == "MultiPolygon" else [g]
+        w.poly([list(orient(p, sign=-1.0).exterior.coords) for p in polys])  # shapefile outer rings are clockwise
+        w.record(f["properties"]["ARS"], f["properties"]["name"])
+    w.close()
+    wkt = CRS.from_epsg(31466).to_wkt("WKT1_ESRI").replace('AUTHORITY["EPSG","31466"]', "")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("gemeinden.shp", shp.getvalue())
+        zf.writestr("gemeinden.shx", shx.getvalue())
+        zf.writestr("gemeinden.dbf", dbf.getvalue())
+        zf.writestr("gemeinden.prj", wkt)
+        if cpg:
+            zf.writestr("gemeinden.cpg", "1252")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("cpg", [True, False])
+def test_shapefile_in_gauss_krueger_with_windows_1252_attributes(client, planner, cpg: bool) -> None:
+    region = region_get_or_create(slug=f"shp-test-{cpg}", name="Shapefile (Test)",
+                                  levels=[("gemeinde", "Gemeinde", "Gemeinden", False)])
+    level = AreaLevel.objects.get(region=region, slug="gemeinde")
+    client.force_login(planner)
+    r = client.post(reverse("atlas:import"), {"art": "grenzen", "datei": SimpleUploadedFile(
+        "gemeinden.zip", _shapefile_zip(cpg=cpg))})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    page = client.get(r["Location"]).content.decode()
+    assert "Zeichenkodierung der Attribute: cp1252" in page
+    assert "Koordinaten von EPSG:31466 nach EPSG:4326 umgerechnet" in page  # found from the .prj WKT alone
+    ok = client.post(r["Location"], {"ebene": level.id, "schluessel": "ARS", "name": "GEN",
+                                     "kodierung": "auto"})
+    assert ok.status_code == 200, ok.content.decode()[:3000]
+    assert Area.objects.filter(level=level).count() == 15
+    noervenich = Area.objects.get(level=level, code="053580052052")
+    assert noervenich.name == "Nörvenich"
+    ref = Area.objects.get(level__region__slug="kreis-dueren", level__slug="kommune", code="053580052052")
+    assert noervenich.area_km2 == pytest.approx(ref.area_km2, rel=0.01)
+    assert noervenich.centroid_lon == pytest.approx(ref.centroid_lon, abs=0.01)

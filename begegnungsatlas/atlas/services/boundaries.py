@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -48,12 +49,28 @@ class BoundaryFile:
 
 
 def _crs_from_epsg(code: int | None, where: str) -> str:
+    """Any coordinate reference system with an EPSG code that PROJ knows (converted to EPSG:4326 after reading)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     if code in SUPPORTED:
         return SUPPORTED[code]
-    raise AtlasError(
-        _("Koordinatensystem %(c)s (%(w)s) wird nicht unterstützt; bitte EPSG:4326 oder EPSG:25832 verwenden.")
-        % {"c": f"EPSG:{code}" if code else _("unbekannt"), "w": where}
-    )
+    try:
+        CRS.from_epsg(int(code or 0))
+    except (CRSError, ValueError) as exc:
+        raise AtlasError(
+            _("Koordinatensystem %(c)s (%(w)s) ist unbekannt.")
+            % {"c": f"EPSG:{code}" if code else _("unbekannt"), "w": where}
+        ) from exc
+    return f"EPSG:{code}"
+
+
+def _crs_label(crs: str) -> str:
+    if crs.startswith("EPSG:"):
+        return crs
+    from pyproj import CRS
+
+    return str(CRS.from_user_input(crs).name)
 
 
 def _crs_from_bounds(geoms: list[BaseGeometry | None]) -> str:
@@ -92,12 +109,14 @@ def _read_geojson(data: bytes) -> BoundaryFile:
             out.append((dict(f.get("properties") or {}), shape(geom) if geom else None))
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             raise AtlasError(_("Objekt %(n)s: Geometrie ist ungültig (%(e)s).") % {"n": i, "e": str(exc)[:80]}) from exc
-    name = str(((doc.get("crs") or {}).get("properties") or {}).get("name", ""))
+    crs_doc = doc.get("crs") if isinstance(doc, dict) else None
+    name = str(((crs_doc if isinstance(crs_doc, dict) else {}).get("properties") or {}).get("name", ""))
     if name:
-        if "CRS84" in name or name.endswith((":4326", "::4326")):
+        match = re.search(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)\Z", name, re.IGNORECASE)
+        if "CRS84" in name.upper():
             crs = "EPSG:4326"
-        elif name.endswith(("25832", ":25832")):
-            crs = "EPSG:25832"
+        elif match:
+            crs = _crs_from_epsg(int(match.group(1)), "GeoJSON crs")
         else:
             raise AtlasError(_("Koordinatensystem „%(c)s“ wird nicht unterstützt.") % {"c": name})
     else:
@@ -158,7 +177,7 @@ def _read_gpkg(data: bytes) -> BoundaryFile:
     return BoundaryFile("GeoPackage", crs, out, notes)
 
 
-def _read_shapefile_zip(data: bytes) -> BoundaryFile:
+def _read_shapefile_zip(data: bytes, encoding: str = "auto") -> BoundaryFile:
     import shapefile  # pyshp
     from pyproj import CRS
 
@@ -174,16 +193,20 @@ def _read_shapefile_zip(data: bytes) -> BoundaryFile:
             raise AtlasError(_("Zur Shapefile fehlt die Attributdatei (.dbf)."))
         shp_bytes = zf.read(shp)
     crs = None
+    notes: list[str] = []
     if ".prj" in parts:
         try:
-            epsg = CRS.from_wkt(parts[".prj"].decode("latin-1")).to_epsg(min_confidence=70)
+            prj = CRS.from_wkt(parts[".prj"].decode("latin-1"))
         except Exception as exc:  # noqa: BLE001 - pyproj raises several types for bad WKT
             raise AtlasError(_("Die .prj-Datei der Shapefile ist unlesbar.")) from exc
-        crs = _crs_from_epsg(epsg, ".prj")
-    encoding = parts.get(".cpg", b"").decode("ascii", "ignore").strip() or "utf-8"
+        epsg = prj.to_epsg(min_confidence=70)
+        # Without a matching EPSG code the WKT itself is the CRS (PROJ transforms from it all the same).
+        crs = _crs_from_epsg(epsg, ".prj") if epsg else prj.to_wkt()
+    used = _dbf_encoding(parts[".dbf"], parts.get(".cpg", b""), encoding)
+    notes.append(_("Zeichenkodierung der Attribute: %(e)s") % {"e": used})
     reader = shapefile.Reader(
         shp=io.BytesIO(shp_bytes), dbf=io.BytesIO(parts[".dbf"]),
-        shx=io.BytesIO(parts[".shx"]) if ".shx" in parts else None, encoding=encoding, encodingErrors="replace",
+        shx=io.BytesIO(parts[".shx"]) if ".shx" in parts else None, encoding=used, encodingErrors="replace",
     )
     fields = [f[0] for f in reader.fields[1:]]
     out = []
@@ -193,7 +216,30 @@ def _read_shapefile_zip(data: bytes) -> BoundaryFile:
         out.append((dict(zip(fields, list(sr.record), strict=True)), geom))
     if crs is None:
         crs = _crs_from_bounds([g for _p, g in out])
-    return BoundaryFile("Shapefile (ZIP)", crs, out)
+    return BoundaryFile("Shapefile (ZIP)", crs, out, notes)
+
+
+_CPG = {"1252": "cp1252", "ansi 1252": "cp1252", "utf8": "utf-8", "utf-8": "utf-8", "88591": "latin-1",
+        "iso 88591": "latin-1", "iso-8859-1": "latin-1", "65001": "utf-8"}
+
+
+def _dbf_encoding(dbf: bytes, cpg: bytes, chosen: str) -> str:
+    """The planner's choice, else the .cpg file, else UTF-8 if the attributes decode as UTF-8, else Windows-1252."""
+    import codecs
+
+    for candidate in (chosen, cpg.decode("ascii", "ignore").strip()):
+        if candidate and candidate != "auto":
+            enc = _CPG.get(candidate.lower(), candidate)
+            try:
+                codecs.lookup(enc)
+            except LookupError as exc:
+                raise AtlasError(_("Die Zeichenkodierung „%(e)s“ ist unbekannt.") % {"e": candidate}) from exc
+            return enc
+    try:
+        dbf.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 def boundary_file_named(bf: BoundaryFile, *, code: str, name: str) -> BoundaryFile:
@@ -206,7 +252,7 @@ def boundary_file_named(bf: BoundaryFile, *, code: str, name: str) -> BoundaryFi
     return BoundaryFile(bf.format, bf.crs, [(props, bf.features[0][1])], bf.notes)
 
 
-def read_boundaries(data: bytes) -> BoundaryFile:
+def read_boundaries(data: bytes, *, encoding: str = "auto") -> BoundaryFile:
     """Read a boundary file by its magic bytes and return its features in EPSG:4326."""
     try:
         kind = filetypes.sniff_bytes(data)
@@ -219,14 +265,14 @@ def read_boundaries(data: bytes) -> BoundaryFile:
     if kind == "gpkg":
         bf = _read_gpkg(data)
     elif kind == "shapefile_zip":
-        bf = _read_shapefile_zip(data)
+        bf = _read_shapefile_zip(data, encoding)
     elif kind == "geojson":
         bf = _read_geojson(data)
     else:
         raise AtlasError(_("Unbekanntes Dateiformat: bitte GeoJSON, GeoPackage oder eine gezippte Shapefile hochladen."))
     if bf.crs != "EPSG:4326":
         bf.features = [(p, to_web(g, src=bf.crs) if g is not None else None) for p, g in bf.features]
-        bf.notes.append(_("Koordinaten von %(c)s nach EPSG:4326 umgerechnet.") % {"c": bf.crs})
+        bf.notes.append(_("Koordinaten von %(c)s nach EPSG:4326 umgerechnet.") % {"c": _crs_label(bf.crs)})
     return bf
 
 

@@ -83,8 +83,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         try:
             data, name = _upload(request)
             if kind == "grenzen":
-                read_boundaries(data)
-                return redirect(reverse("atlas:import_boundaries", args=[_save(data, name)]))
+                enc = request.POST.get("kodierung", "auto")
+                read_boundaries(data, encoding=enc)
+                return redirect(reverse("atlas:import_boundaries", args=[_save(data, name)]) + "?kodierung=" + enc)
             read_table(data, encoding=request.POST.get("kodierung", "auto"))
             token = _save(data, name)
             return redirect(reverse("atlas:import_values", args=[token]) + "?kodierung=" + request.POST.get("kodierung", "auto"))
@@ -172,7 +173,8 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
 def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
     try:
-        bf = read_boundaries(_load(token))
+        encoding = request.GET.get("kodierung") or request.POST.get("kodierung") or "auto"
+        bf = read_boundaries(_load(token), encoding=encoding)
     except AtlasError as exc:
         return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
     ctx = {"token": token, "bf": bf, "fields": bf.fields, "levels": _levels(), "error": "", "problems": [],

@@ -118,7 +118,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Nicht zugeordnet: {', '.join(result.unmatched[:30])}")
 
     def _boundaries(self, data: bytes, level: AreaLevel, opts: dict[str, Any]) -> None:
-        bf = read_boundaries(data)
+        bf = read_boundaries(data, encoding=opts["encoding"])
         try:
             valid_from = dt.date.fromisoformat(opts["valid_from"]) if opts["valid_from"] else None
         except ValueError as exc:
