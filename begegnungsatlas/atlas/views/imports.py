@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..errors import AtlasError, ImportRejected
-from ..models import AreaLevel, Indicator
+from ..models import AreaLevel, Indicator, IndicatorKind, Region
 from ..permissions import can_import
 from ..selectors.imports import value_imports_recent
 from ..selectors.payload import invalidate
 from ..services.boundaries import boundaries_import, boundary_file_named, read_boundaries
+from ..services.catalogue import area_level_create, indicator_create
 from ..services.tables import Table, read_table
 from ..services.values_copy import values_import_csv
 from ..services.values_history import ReplaceNotConfirmed, value_import_undo
@@ -139,13 +140,30 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
     indicators = {i.slug: i for i in Indicator.objects.filter(derivation="").order_by("title")}
     ctx = {
         "token": token, "table": table, "preview": table.rows[:10], "n_rows": len(table.rows),
-        "levels": _levels(), "indicators": indicators.values(), "encoding": encoding,
+        "levels": _levels(), "indicators": list(indicators.values()), "encoding": encoding,
+        "kinds": IndicatorKind.choices,
         "post": request.POST if request.method == "POST" else {
             "layout": table.layout, "dezimal": "de" if table.delimiter != "," else "en",
         },
         "error": "", "problems": [], "result": None, "plan": None,
         "wide_columns": _wide_columns(request.POST if request.method == "POST" else QueryDict(), table),
     }
+    if request.method == "POST" and request.POST.get("aktion") == "indikator_anlegen":
+        # Create the indicator, then show the same mapping again with it chosen (nothing is imported yet).
+        try:
+            new = indicator_create(actor=request.user, title=request.POST.get("neu_titel", ""),
+                                   unit=request.POST.get("neu_einheit", ""),
+                                   kind=request.POST.get("neu_art", IndicatorKind.VALUE),
+                                   source=request.POST.get("neu_quelle", ""), licence=request.POST.get("neu_lizenz", ""))
+        except AtlasError as exc:
+            ctx["error"] = str(exc)
+        else:
+            ctx["indicators"] = list(Indicator.objects.filter(derivation="").order_by("title"))
+            post = request.POST.copy()
+            post["indikator"] = new.slug
+            ctx["post"] = post
+            ctx["created"] = new
+        return render(request, "atlas/import_values.html", ctx, status=400 if ctx["error"] else 200)
     if request.method == "POST":
         try:
             mapping = _mapping_from_post(request.POST, table, indicators)
@@ -178,8 +196,24 @@ def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
     except AtlasError as exc:
         return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
     ctx = {"token": token, "bf": bf, "fields": bf.fields, "levels": _levels(), "error": "", "problems": [],
+           "regions": Region.objects.order_by("name"), "kinds": IndicatorKind.choices,
            "report": None, "post": request.POST, "n": len(bf.features),
            "sample": [p for p, _g in bf.features[:5]]}
+    if request.method == "POST" and request.POST.get("aktion") == "ebene_anlegen":
+        try:
+            region = Region.objects.filter(pk=request.POST.get("neu_region") or 0).first()
+            new_level = area_level_create(actor=request.user, name=request.POST.get("neu_ebene", ""),
+                                          name_plural=request.POST.get("neu_ebene_mehrzahl", ""), region=region,
+                                          region_name=request.POST.get("neu_region_name", ""))
+        except AtlasError as exc:
+            ctx["error"] = str(exc)
+        else:
+            ctx["levels"] = _levels()
+            post = request.POST.copy()
+            post["ebene"] = str(new_level.pk)
+            ctx["post"] = post
+            ctx["created"] = new_level
+        return render(request, "atlas/import_boundaries.html", ctx, status=400 if ctx["error"] else 200)
     if request.method == "POST":
         try:
             level = AreaLevel.objects.get(pk=int(request.POST.get("ebene", "0")))
