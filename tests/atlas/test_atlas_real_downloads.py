@@ -223,3 +223,15 @@ def test_shapefile_in_gauss_krueger_with_windows_1252_attributes(client, planner
     ref = Area.objects.get(level__region__slug="kreis-dueren", level__slug="kommune", code="053580052052")
     assert noervenich.area_km2 == pytest.approx(ref.area_km2, rel=0.01)
     assert noervenich.centroid_lon == pytest.approx(ref.centroid_lon, abs=0.01)
+
+
+def test_genesis_flat_file_through_the_dialog(client, planner, zensus) -> None:
+    """The real Zensus 2022 GENESIS flat export (all 10,786 Gemeinden) into the 15 Kommunen of Kreis Düren."""
+    level = AreaLevel.objects.get(region__slug="kreis-dueren", slug="kommune")
+    client.force_login(planner)
+    url = _upload(client, (DATA_DIR / "zensus2022" / "zensus2022_1000A-0000_de_flat.csv").read_bytes(), "flat.csv")
+    assert "erkannter Aufbau: genesis" in client.get(url).content.decode()
+    ok = client.post(url, {"ebene": level.id, "layout": "genesis", "indikator": zensus.slug, "ueberspringen": "1"})
+    html = ok.content.decode()
+    assert "Abdeckung: 15 von 15 Kommunen" in html
+    assert _value(zensus, "053580008008", "2022-05-15") == 94_149
