@@ -67,3 +67,20 @@ def test_only_planners_create(editor_dueren) -> None:
     with pytest.raises(PermissionDenied):
         area_level_create(actor=editor_dueren, name="X", region_name="Y")
     assert not Indicator.objects.filter(title="X").exists()
+
+
+def test_boundary_mapping_is_kept_after_a_rejected_try(client, planner) -> None:
+    doc = json.loads((DATA_DIR / "boundaries" / "kreis_dueren_gemeinden_2022.geojson").read_text(encoding="utf-8"))
+    doc["features"][1]["properties"]["ARS"] = doc["features"][0]["properties"]["ARS"]  # a duplicate key
+    level = area_level_create(actor=planner, name="Gemeinde", region_name="Testkreis 2")
+    client.force_login(planner)
+    url = client.post(reverse("atlas:import"), {"art": "grenzen", "datei": SimpleUploadedFile(
+        "g.geojson", json.dumps(doc).encode())})["Location"]
+    bad = client.post(url, {"ebene": level.pk, "schluessel": "ARS", "name": "name", "quelle": "VG250"})
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "doppelt" in html
+    assert "<option selected>ARS</option>" in html
+    assert "<option selected>name</option>" in html
+    assert 'value="VG250"' in html
+    assert f'<option value="{level.pk}" selected>' in html
