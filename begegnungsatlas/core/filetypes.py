@@ -19,7 +19,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from itertools import accumulate
 from pathlib import Path
 from typing import IO
 
@@ -230,11 +229,14 @@ def json_depth(data: bytes) -> int:
     >>> json_depth(b'{"a": [1, {"b": "[[["}]}')
     3
     """
+    import numpy as np
+
     brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
     if not brackets:
         return 0
-    opening = frozenset(b"[{")
-    return max(accumulate(1 if b in opening else -1 for b in brackets))
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int64)
+    return int(np.cumsum(steps).max())
 
 
 def check_json_depth(data: bytes) -> None:
