@@ -5,6 +5,7 @@
 ``begegnungsatlas import`` import places (GeoJSON, CSV/XLSX, OSM) — see ``begegnungsatlas import --help``
 ``begegnungsatlas backup FILE``   database + private uploads into one archive (docs/operations.md)
 ``begegnungsatlas restore FILE``  restore such an archive into an empty database
+``begegnungsatlas atlas-import values|boundaries FILE`` import indicator values or area boundaries
 anything else            Django's management commands (``migrate``, ``createsuperuser``, ``check --deploy`` …)
 """
 
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     settings.PRIVATE_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
-    aliases = {"import": "import_places", "serve": "serve", "demo": "demo"}
+    aliases = {"import": "import_places", "atlas-import": "atlas_import", "serve": "serve", "demo": "demo"}
     if args and args[0] in aliases:
         args[0] = aliases[args[0]]
     execute_from_command_line(["begegnungsatlas", *args])

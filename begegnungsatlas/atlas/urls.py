@@ -22,4 +22,6 @@ urlpatterns = [
     path("import/", imports.upload, name="import"),
     path("import/werte/<str:token>/", imports.import_values, name="import_values"),
     path("import/grenzen/<str:token>/", imports.import_boundaries, name="import_boundaries"),
+    path("import/verlauf/", imports.import_history, name="import_history"),
+    path("import/verlauf/<int:pk>/rueckgaengig/", imports.import_undo, name="import_undo"),
 ]

@@ -135,8 +135,15 @@ def test_non_polygon_and_outside_parent_are_rejected_with_nothing_saved(ortsteil
 def test_unknown_format_and_crs():
     with pytest.raises(AtlasError, match="Unbekanntes Dateiformat"):
         read_boundaries(b"hello")
+    with pytest.raises(AtlasError, match="EPSG:999999 .* ist unbekannt"):
+        read_boundaries(fc([LEFT], crs="urn:ogc:def:crs:EPSG::999999"))
     with pytest.raises(AtlasError, match="nicht unterstützt"):
-        read_boundaries(fc([LEFT], crs="EPSG:3857"))
+        read_boundaries(fc([LEFT], crs="Lokales System"))
+    # Any CRS PROJ knows is converted (here Web Mercator metres around Düren).
+    from begegnungsatlas.core.geo import transformer
+    x, y = transformer("EPSG:4326", "EPSG:3857").transform(6.48, 50.80)
+    bf = read_boundaries(fc([box(x - 500, y - 500, x + 500, y + 500)], crs="EPSG:3857"))
+    assert bf.features[0][1].centroid.x == pytest.approx(6.48, abs=1e-6)
 
 
 def test_coverage_simplification_keeps_shared_borders():

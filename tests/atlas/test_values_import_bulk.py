@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 
 from begegnungsatlas.atlas.errors import AtlasError, ImportRejected
-from begegnungsatlas.atlas.models import AreaLevel, Indicator, IndicatorKind, IndicatorValue
+from begegnungsatlas.atlas.models import AreaLevel, Indicator, IndicatorKind, IndicatorValue, ValueImport
 from begegnungsatlas.atlas.services import values_copy
 from begegnungsatlas.atlas.services.tables import read_table
 from begegnungsatlas.atlas.services.values_copy import values_import_csv
+from begegnungsatlas.atlas.services.values_history import ReplaceNotConfirmed
 from begegnungsatlas.atlas.services.values_import import Mapping, genesis_mapping, values_import
 from begegnungsatlas.data import DATA_DIR
 
@@ -101,16 +102,33 @@ def test_english_decimals_and_quoted_names(kommunen, sql_path_only):
     assert rows == [("bulk-a", DUEREN, "2020", 1234.5, "ok", ""), ("bulk-a", JUELICH, "2020", 7.0, "ok", "")]
 
 
-def test_import_replaces_the_slice_and_keeps_other_periods(kommunen, sql_path_only):
+def test_import_replaces_only_matched_values_and_keeps_other_periods(kommunen, sql_path_only):
     level, a, _b = kommunen
     values_import(table=read_table(f"ARS;A\n{DUEREN};1\n{JUELICH};2\n".encode()),
                   mapping=Mapping(level=level, area_column="ARS", layout="wide", period="2023", value_columns={"A": a}))
     values_import(table=read_table(f"ARS;A\n{DUEREN};5\n".encode()),
                   mapping=Mapping(level=level, area_column="ARS", layout="wide", period="2022", value_columns={"A": a}))
-    r = values_import_csv(data=f"ARS;A\n{LANGERWEHE};3\n".encode(), min_rows=0, mapping=Mapping(
+    r = values_import_csv(data=f"ARS;A\n{LANGERWEHE};3\n{JUELICH};4\n".encode(), min_rows=0, mapping=Mapping(
         level=level, area_column="ARS", layout="wide", period="2023", value_columns={"A": a}))
-    assert r.written == 1
-    assert _rows(a) == [("bulk-a", DUEREN, "2022", 5.0, "ok", ""), ("bulk-a", LANGERWEHE, "2023", 3.0, "ok", "")]
+    assert (r.written, r.created, r.updated, r.kept) == (2, 1, 1, 1)
+    assert _rows(a) == [("bulk-a", DUEREN, "2022", 5.0, "ok", ""), ("bulk-a", DUEREN, "2023", 1.0, "ok", ""),
+                        ("bulk-a", JUELICH, "2023", 4.0, "ok", ""), ("bulk-a", LANGERWEHE, "2023", 3.0, "ok", "")]
+    record = ValueImport.objects.get(pk=r.history_id)
+    juelich = IndicatorValue.objects.get(indicator=a, area__code=JUELICH, period="2023").area_id
+    assert record.previous == [[a.pk, juelich, "2023", 2.0, "ok", ""]]  # what undo restores
+
+
+def test_confirmed_full_replacement_replaces_the_slice(kommunen):
+    level, a, _b = kommunen
+    mapping = Mapping(level=level, area_column="ARS", layout="wide", period="2023", value_columns={"A": a})
+    values_import(table=read_table(f"ARS;A\n{DUEREN};1\n{JUELICH};2\n".encode()), mapping=mapping)
+    data = f"ARS;A\n{LANGERWEHE};3\n".encode()
+    with pytest.raises(ReplaceNotConfirmed) as exc:
+        values_import_csv(data=data, min_rows=0, mapping=mapping, replace_all=True)
+    assert exc.value.plan.count == 2
+    r = values_import_csv(data=data, min_rows=0, mapping=mapping, replace_all=True, confirm=exc.value.plan.token)
+    assert (r.written, r.deleted) == (1, 2)
+    assert _rows(a) == [("bulk-a", LANGERWEHE, "2023", 3.0, "ok", "")]
 
 
 def test_genesis_flat_file_with_skipped_areas(kommunen, sql_path_only):

@@ -43,7 +43,7 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("hallo.txt", "kein Excel")
-    with pytest.raises(ImportFileError, match="keine Excel-Arbeitsmappe"):
+    with pytest.raises(ImportFileError, match="weder eine Excel-Arbeitsmappe"):
         import_file(path, actor=None)
 
 

@@ -1,7 +1,8 @@
 from .areas import Area, AreaLevel, Region
+from .imports import ValueImport
 from .indicators import Derivation, Indicator, IndicatorKind, IndicatorValue, Polarity, ValueStatus
 
 __all__ = [
     "Area", "AreaLevel", "Derivation", "Indicator", "IndicatorKind", "IndicatorValue", "Polarity", "Region",
-    "ValueStatus",
+    "ValueImport", "ValueStatus",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -19,16 +20,17 @@ from shapely.geometry import mapping as to_mapping
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from begegnungsatlas.core import filetypes
 from begegnungsatlas.core.geo import area_km2, to_web
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-ZIP_MAGIC = b"PK\x03\x04"
 SUPPORTED = {4326: "EPSG:4326", 25832: "EPSG:25832"}
 MIN_SHARE_INSIDE_PARENT = 0.95
+GEOMETRY_TYPES = {"Polygon", "MultiPolygon", "GeometryCollection", "Point", "MultiPoint", "LineString",
+                  "MultiLineString"}
 
 
 @dataclass
@@ -47,12 +49,28 @@ class BoundaryFile:
 
 
 def _crs_from_epsg(code: int | None, where: str) -> str:
+    """Any coordinate reference system with an EPSG code that PROJ knows (converted to EPSG:4326 after reading)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     if code in SUPPORTED:
         return SUPPORTED[code]
-    raise AtlasError(
-        _("Koordinatensystem %(c)s (%(w)s) wird nicht unterstützt; bitte EPSG:4326 oder EPSG:25832 verwenden.")
-        % {"c": f"EPSG:{code}" if code else _("unbekannt"), "w": where}
-    )
+    try:
+        CRS.from_epsg(int(code or 0))
+    except (CRSError, ValueError) as exc:
+        raise AtlasError(
+            _("Koordinatensystem %(c)s (%(w)s) ist unbekannt.")
+            % {"c": f"EPSG:{code}" if code else _("unbekannt"), "w": where}
+        ) from exc
+    return f"EPSG:{code}"
+
+
+def _crs_label(crs: str) -> str:
+    if crs.startswith("EPSG:"):
+        return crs
+    from pyproj import CRS
+
+    return str(CRS.from_user_input(crs).name)
 
 
 def _crs_from_bounds(geoms: list[BaseGeometry | None]) -> str:
@@ -72,22 +90,33 @@ def _read_geojson(data: bytes) -> BoundaryFile:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AtlasError(_("Die GeoJSON-Datei ist kein gültiges JSON: %(e)s") % {"e": str(exc)[:120]}) from exc
-    feats = doc.get("features") if isinstance(doc, dict) else None
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if kind == "Feature":
+        feats: Any = [doc]
+    elif kind in GEOMETRY_TYPES:
+        # A bare geometry (as some portals export a single boundary): one area without attributes.
+        feats = [{"type": "Feature", "properties": {}, "geometry": doc}]
+    else:
+        feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(feats, list):
         raise AtlasError(_("Die GeoJSON-Datei ist keine FeatureCollection."))
     out = []
     for i, f in enumerate(feats, start=1):
+        if not isinstance(f, dict):
+            raise AtlasError(_("Objekt %(n)s der GeoJSON-Datei ist kein Feature.") % {"n": i})
         geom = f.get("geometry")
         try:
             out.append((dict(f.get("properties") or {}), shape(geom) if geom else None))
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             raise AtlasError(_("Objekt %(n)s: Geometrie ist ungültig (%(e)s).") % {"n": i, "e": str(exc)[:80]}) from exc
-    name = str(((doc.get("crs") or {}).get("properties") or {}).get("name", ""))
+    crs_doc = doc.get("crs") if isinstance(doc, dict) else None
+    name = str(((crs_doc if isinstance(crs_doc, dict) else {}).get("properties") or {}).get("name", ""))
     if name:
-        if "CRS84" in name or name.endswith((":4326", "::4326")):
+        match = re.search(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)\Z", name, re.IGNORECASE)
+        if "CRS84" in name.upper():
             crs = "EPSG:4326"
-        elif name.endswith(("25832", ":25832")):
-            crs = "EPSG:25832"
+        elif match:
+            crs = _crs_from_epsg(int(match.group(1)), "GeoJSON crs")
         else:
             raise AtlasError(_("Koordinatensystem „%(c)s“ wird nicht unterstützt.") % {"c": name})
     else:
@@ -148,7 +177,7 @@ def _read_gpkg(data: bytes) -> BoundaryFile:
     return BoundaryFile("GeoPackage", crs, out, notes)
 
 
-def _read_shapefile_zip(data: bytes) -> BoundaryFile:
+def _read_shapefile_zip(data: bytes, encoding: str = "auto") -> BoundaryFile:
     import shapefile  # pyshp
     from pyproj import CRS
 
@@ -164,16 +193,20 @@ def _read_shapefile_zip(data: bytes) -> BoundaryFile:
             raise AtlasError(_("Zur Shapefile fehlt die Attributdatei (.dbf)."))
         shp_bytes = zf.read(shp)
     crs = None
+    notes: list[str] = []
     if ".prj" in parts:
         try:
-            epsg = CRS.from_wkt(parts[".prj"].decode("latin-1")).to_epsg(min_confidence=70)
+            prj = CRS.from_wkt(parts[".prj"].decode("latin-1"))
         except Exception as exc:  # noqa: BLE001 - pyproj raises several types for bad WKT
             raise AtlasError(_("Die .prj-Datei der Shapefile ist unlesbar.")) from exc
-        crs = _crs_from_epsg(epsg, ".prj")
-    encoding = parts.get(".cpg", b"").decode("ascii", "ignore").strip() or "utf-8"
+        epsg = prj.to_epsg(min_confidence=70)
+        # Without a matching EPSG code the WKT itself is the CRS (PROJ transforms from it all the same).
+        crs = _crs_from_epsg(epsg, ".prj") if epsg else prj.to_wkt()
+    used = _dbf_encoding(parts[".dbf"], parts.get(".cpg", b""), encoding)
+    notes.append(_("Zeichenkodierung der Attribute: %(e)s") % {"e": used})
     reader = shapefile.Reader(
         shp=io.BytesIO(shp_bytes), dbf=io.BytesIO(parts[".dbf"]),
-        shx=io.BytesIO(parts[".shx"]) if ".shx" in parts else None, encoding=encoding, encodingErrors="replace",
+        shx=io.BytesIO(parts[".shx"]) if ".shx" in parts else None, encoding=used, encodingErrors="replace",
     )
     fields = [f[0] for f in reader.fields[1:]]
     out = []
@@ -183,23 +216,63 @@ def _read_shapefile_zip(data: bytes) -> BoundaryFile:
         out.append((dict(zip(fields, list(sr.record), strict=True)), geom))
     if crs is None:
         crs = _crs_from_bounds([g for _p, g in out])
-    return BoundaryFile("Shapefile (ZIP)", crs, out)
+    return BoundaryFile("Shapefile (ZIP)", crs, out, notes)
 
 
-def read_boundaries(data: bytes) -> BoundaryFile:
+_CPG = {"1252": "cp1252", "ansi 1252": "cp1252", "utf8": "utf-8", "utf-8": "utf-8", "88591": "latin-1",
+        "iso 88591": "latin-1", "iso-8859-1": "latin-1", "65001": "utf-8"}
+
+
+def _dbf_encoding(dbf: bytes, cpg: bytes, chosen: str) -> str:
+    """The planner's choice, else the .cpg file, else UTF-8 if the attributes decode as UTF-8, else Windows-1252."""
+    import codecs
+
+    for candidate in (chosen, cpg.decode("ascii", "ignore").strip()):
+        if candidate and candidate != "auto":
+            enc = _CPG.get(candidate.lower(), candidate)
+            try:
+                codecs.lookup(enc)
+            except LookupError as exc:
+                raise AtlasError(_("Die Zeichenkodierung „%(e)s“ ist unbekannt.") % {"e": candidate}) from exc
+            return enc
+    try:
+        dbf.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def boundary_file_named(bf: BoundaryFile, *, code: str, name: str) -> BoundaryFile:
+    """A file with one feature and no attributes (a bare geometry) gets the key and name the planner typed."""
+    if len(bf.features) != 1 or bf.fields:
+        raise AtlasError(_("Schlüssel und Name können nur für eine einzelne Geometrie ohne Attribute angegeben werden."))
+    if not code.strip():
+        raise AtlasError(_("Bitte einen Schlüssel für das Gebiet angeben."))
+    props = {"Schlüssel": code.strip(), "Name": name.strip() or code.strip()}
+    return BoundaryFile(bf.format, bf.crs, [(props, bf.features[0][1])], bf.notes)
+
+
+def read_boundaries(data: bytes, *, encoding: str = "auto") -> BoundaryFile:
     """Read a boundary file by its magic bytes and return its features in EPSG:4326."""
-    head = data[:16]
-    if head.startswith(SQLITE_MAGIC):
+    try:
+        kind = filetypes.sniff_bytes(data)
+        if kind == "shapefile_zip":
+            filetypes.check_zip_safe(data)
+        elif kind == "geojson":
+            filetypes.check_json_depth(data)
+    except filetypes.FileTypeError as exc:
+        raise AtlasError(str(exc)) from exc
+    if kind == "gpkg":
         bf = _read_gpkg(data)
-    elif head.startswith(ZIP_MAGIC):
-        bf = _read_shapefile_zip(data)
-    elif data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
+    elif kind == "shapefile_zip":
+        bf = _read_shapefile_zip(data, encoding)
+    elif kind == "geojson":
         bf = _read_geojson(data)
     else:
         raise AtlasError(_("Unbekanntes Dateiformat: bitte GeoJSON, GeoPackage oder eine gezippte Shapefile hochladen."))
     if bf.crs != "EPSG:4326":
         bf.features = [(p, to_web(g, src=bf.crs) if g is not None else None) for p, g in bf.features]
-        bf.notes.append(_("Koordinaten von %(c)s nach EPSG:4326 umgerechnet.") % {"c": bf.crs})
+        bf.notes.append(_("Koordinaten von %(c)s nach EPSG:4326 umgerechnet.") % {"c": _crs_label(bf.crs)})
     return bf
 
 

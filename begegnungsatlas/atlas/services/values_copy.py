@@ -8,7 +8,9 @@ large, regular CSV files on PostgreSQL it avoids parsing and checking every cell
 2. the *distinct* keys (areas, indicators, periods) are read back with one ``GROUP BY`` and resolved with the very
    same Python lookups as the Python importer (leading zeros, names, ambiguous names, ``strip``), then sent back as
    small temporary tables;
-3. one ``DELETE`` of the target slice and one ``INSERT … SELECT`` convert and write every value in SQL: numbers
+3. one ``INSERT … SELECT`` converts every value in SQL into a temporary table; the rows at the keys it matched are
+   saved for the import history, deleted, and the new rows inserted (values of the level the file does not contain
+   are kept, see :mod:`.values_history`). Numbers
    matching the file's decimal convention (regex) are converted with ``replace(…)::double precision``, Destatis
    signs come from a table filled by :func:`~.tables.parse_number`. The number of written rows must equal the
    number of cells; duplicates hit the unique constraint. Numbers are first checked on the text with one C-speed
@@ -25,6 +27,7 @@ cell with row, column and reason exactly as before. Small files, XLSX and SQLite
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from typing import Any
@@ -36,8 +39,26 @@ from django.utils.translation import gettext as _
 from begegnungsatlas.core.services import audit_record
 
 from ..models import Area, Indicator, IndicatorValue
-from .tables import FLAGS, XLSX_MAGIC, Table, decode, parse_number, read_table, sniff_delimiter
-from .values_import import ImportResult, Mapping, _area_lookup, _check_columns, values_import
+from .tables import (
+    FLAGS,
+    XLSX_MAGIC,
+    Table,
+    decode,
+    locate_table,
+    normalise_period,
+    parse_number,
+    read_table,
+    sniff_delimiter,
+)
+from .values_history import history_record
+from .values_import import (
+    ImportResult,
+    Mapping,
+    _area_lookup,
+    _check_columns,
+    level_area_count,
+    values_import,
+)
 
 #: Files with fewer data rows go through the Python importer (the SQL path has a fixed cost of a few queries).
 FAST_MIN_ROWS = 20_000
@@ -62,6 +83,7 @@ _PY_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.iss
 
 _STAGE, _AREAS, _INDS, _PERIODS, _SIGNS = "atlas_imp_stage", "atlas_imp_areas", "atlas_imp_inds", "atlas_imp_periods", \
     "atlas_imp_signs"
+_NEW = "atlas_imp_new"
 
 
 class _Fallback(Exception):
@@ -69,17 +91,23 @@ class _Fallback(Exception):
 
 
 def values_import_csv(*, data: bytes, mapping: Mapping, encoding: str = "auto", actor: Any = None,
-                      min_rows: int = FAST_MIN_ROWS, rebuild_indexes: bool | None = None) -> ImportResult:
-    """Import a CSV/XLSX file's values all or nothing (see module doc); raise :class:`ImportRejected` otherwise."""
-    if connection.vendor == "postgresql" and not data.startswith(XLSX_MAGIC) and data.strip():
+                      min_rows: int = FAST_MIN_ROWS, rebuild_indexes: bool | None = None, replace_all: bool = False,
+                      confirm: str = "", file_name: str = "") -> ImportResult:
+    """Import a CSV/XLSX file's values all or nothing (see module doc); raise :class:`ImportRejected` otherwise.
+
+    Only matched values are replaced; a full replacement (``replace_all``, confirmed) always takes the Python path.
+    """
+    if connection.vendor == "postgresql" and not replace_all and not data.startswith(XLSX_MAGIC) and data.strip():
         prepared = _prepare(data, encoding, mapping, min_rows)
         if prepared is not None:
             try:
                 with transaction.atomic():
-                    return _import_sql(*prepared, mapping=mapping, actor=actor, rebuild=rebuild_indexes)
+                    return _import_sql(*prepared, mapping=mapping, actor=actor, rebuild=rebuild_indexes,
+                                       file_name=file_name)
             except (_Fallback, DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError):
                 pass  # rolled back to the savepoint; the Python importer gives the exact verdict and report
-    return values_import(table=read_table(data, encoding=encoding), mapping=mapping, actor=actor)
+    return values_import(table=read_table(data, encoding=encoding), mapping=mapping, actor=actor,
+                         replace_all=replace_all, confirm=confirm, file_name=file_name)
 
 
 def _prepare(data: bytes, encoding: str, mapping: Mapping, min_rows: int) -> tuple[list[str], str, str] | None:
@@ -90,10 +118,13 @@ def _prepare(data: bytes, encoding: str, mapping: Mapping, min_rows: int) -> tup
         return None
     first = text[:end]
     body = text[end + 1 :]
-    if body.count("\n") < min_rows or '"' in first:
+    if body.count("\n") < min_rows or '"' in first or mapping.indicator_value or mapping.ignore_other_indicators:
         return None
     delim = sniff_delimiter(first)
     header = [h.strip() for h in next(csv.reader([first.rstrip("\r")], delimiter=delim))]
+    head_records = list(csv.reader(io.StringIO("\n".join(text.split("\n", 31)[:31]), newline=""), delimiter=delim))
+    if locate_table(head_records)[0] != header:
+        return None  # a title block or a header over several rows: the Python reader finds the table
     if '"' in body and '"' in _quoted_field(delim).sub("", body):
         return None  # a quote that is not a well-formed quoted field: Python's csv module is lenient there
     table = Table(header, [], "csv")
@@ -109,7 +140,7 @@ def _quoted_field(delim: str) -> re.Pattern[str]:
 
 
 def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, actor: Any,
-                rebuild: bool | None) -> ImportResult:
+                rebuild: bool | None, file_name: str = "") -> ImportResult:
     width = len(header)
     cols = [f"c{i}" for i in range(width)]
     idx: dict[str, int] = {}
@@ -128,7 +159,7 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
     all_plain = _all_plain(body, delim, width, {c for c, _ind in value_cols}, decimal)
     with connection.cursor() as cur:
         cur.execute("SET LOCAL work_mem = '64MB'")  # hash aggregates and joins over the staged rows in memory
-        for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS):
+        for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS, _NEW):
             cur.execute(f"DROP TABLE IF EXISTS pg_temp.{t}")
         cur.execute(f"CREATE TEMP TABLE {_STAGE} ({', '.join(c + ' text' for c in cols)}) ON COMMIT DROP")
         delim_sql = "E'\\t'" if delim == "\t" else f"'{delim}'"
@@ -178,10 +209,10 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             cur.execute(f"SELECT DISTINCT {i_}, {p} FROM {_STAGE} s JOIN {_AREAS} a ON a.raw = s.{a}")  # noqa: S608
             combos = [(r[0], r[1]) for r in cur.fetchall()]
 
-        fixed_period = mapping.period.strip()
+        fixed_period = normalise_period(mapping.period) if mapping.period.strip() else ""
         periods: dict[str, str] = {}
         for _iraw, praw in combos:
-            period = praw.strip() if pi >= 0 else fixed_period
+            period = normalise_period(praw) if pi >= 0 else fixed_period
             if not period:
                 raise _Fallback
             periods[praw] = period
@@ -206,21 +237,6 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             parsed = parse_number(raw, decimal)
             signs.append((raw, parsed.value, parsed.status, parsed.flag))
         _fill(cur, _SIGNS, "raw text, value double precision, status text, flag text", signs)
-
-        target = IndicatorValue._meta.db_table
-        expected = sum(area_counts[raw][0] for raw in area_ids) * len(value_cols)
-        if rebuild is None:
-            rebuild = expected >= REBUILD_MIN_ROWS and expected >= _estimated_rows(cur, target)
-        dropped = _lock_and_drop_indexes(cur, target) if rebuild else []
-
-        # Replace the slice (indicator, period) × areas of the level, as the Python importer does.
-        area_table = Area._meta.db_table
-        pair_list = sorted(pairs)
-        cur.execute(
-            f"DELETE FROM {target} WHERE area_id IN (SELECT id FROM {area_table} WHERE level_id = %s) "  # noqa: S608
-            f"AND (indicator_id, period) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))",
-            [mapping.level.pk, [x[0] for x in pair_list], [x[1] for x in pair_list]],
-        )
 
         if ii >= 0:
             ind_expr, ind_join = "i.id", f"JOIN {_INDS} i ON i.raw = s.c{ii}"
@@ -247,8 +263,13 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             where = f"WHERE g.raw IS NOT NULL OR {raw_expr} ~ %(plain)s OR {raw_expr} ~ %(number)s"
         if fi >= 0:
             flag_expr = f"CASE WHEN {flag_expr} <> '' THEN {flag_expr} ELSE left(btrim(s.c{fi}, %(ws)s), 4) END"
+        target = IndicatorValue._meta.db_table
+        expected = sum(area_counts[raw][0] for raw in area_ids) * len(value_cols)
+        # The new rows go to a temporary table first: only the keys they match are replaced in the target.
+        cur.execute(f"CREATE TEMP TABLE {_NEW} (indicator_id bigint, area_id bigint, period text, "
+                    "value double precision, status text, flag text) ON COMMIT DROP")
         sql = f"""
-            INSERT INTO {target} (indicator_id, area_id, period, value, status, flag)
+            INSERT INTO {_NEW} (indicator_id, area_id, period, value, status, flag)
             SELECT {ind_expr}, a.id, {period_expr}, {value_expr}, {status_expr}, {flag_expr}
             FROM {_STAGE} s
             JOIN {_AREAS} a ON a.raw = s.c{ai}
@@ -263,6 +284,29 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
         written = cur.rowcount
         if written != expected:
             raise _Fallback  # some cell was neither a number nor a known sign: the Python importer names it
+        cur.execute(f"ANALYZE {_NEW}")
+        area_table = Area._meta.db_table
+        pair_list = sorted(pairs)
+        in_slice = (f"t.area_id IN (SELECT id FROM {area_table} WHERE level_id = %s) "  # noqa: S608
+                    f"AND (t.indicator_id, t.period) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))")
+        slice_args: list[Any] = [mapping.level.pk, [x[0] for x in pair_list], [x[1] for x in pair_list]]
+        matches = "n.indicator_id = t.indicator_id AND n.area_id = t.area_id AND n.period = t.period"
+        cur.execute(f"SELECT t.id, t.indicator_id, t.area_id, t.period, t.value, t.status, t.flag FROM {target} t "  # noqa: S608
+                    f"JOIN {_NEW} n ON {matches}")
+        touched = cur.fetchall()
+        cur.execute(f"SELECT count(*) FROM {target} t WHERE {in_slice} "  # noqa: S608
+                    f"AND NOT EXISTS (SELECT 1 FROM {_NEW} n WHERE {matches})", slice_args)
+        kept = int(cur.fetchone()[0])
+        if rebuild is None:
+            rebuild = expected >= REBUILD_MIN_ROWS and expected >= _estimated_rows(cur, target)
+        dropped = _lock_and_drop_indexes(cur, target) if rebuild else []
+        ids = [r[0] for r in touched]
+        if ids:
+            cur.execute(f"DELETE FROM {target} WHERE id = ANY(%s)", [ids])  # noqa: S608 - fixed identifier
+        cur.execute(f"INSERT INTO {target} (indicator_id, area_id, period, value, status, flag) "  # noqa: S608
+                    f"SELECT indicator_id, area_id, period, value, status, flag FROM {_NEW}")
+        cur.execute(f"SELECT indicator_id, area_id, period FROM {_NEW}")  # noqa: S608
+        keys = [(int(r[0]), int(r[1]), str(r[2])) for r in cur.fetchall()]
         if dropped:
             # Rebuild in bulk; the unique constraint is checked again here (a duplicate → IntegrityError → the
             # Python importer reports it).
@@ -272,18 +316,24 @@ def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, a
             cur.execute("SET LOCAL maintenance_work_mem TO DEFAULT")
         not_ok = sum(area_counts[raw][1] for raw in area_ids)
         cur.execute("SET LOCAL work_mem TO DEFAULT")
-        for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS):
+        for t in (_STAGE, _AREAS, _INDS, _PERIODS, _SIGNS, _NEW):
             cur.execute(f"DROP TABLE pg_temp.{t}")
+    previous = [tuple(r[1:]) for r in touched]
+    record = history_record(actor=actor, level=mapping.level, file_name=file_name, keys=keys,
+                            previous=previous, deleted=[], kept=kept, replace_all=False)
     indicators = sorted({x[0] for x in pairs})
     period_list = sorted({x[1] for x in pairs})
     if actor is not None:
         audit_record(
             actor=actor, action="atlas.values_import", obj=mapping.level,
-            changes={"values": written, "indicators": indicators, "periods": period_list},
+            changes={"values": written, "indicators": indicators, "periods": period_list, "import": record.pk,
+                     "updated": len(previous), "deleted": 0, "kept": kept},
             note=_("%(n)s Werte importiert") % {"n": written},
         )
     slugs = list(Indicator.objects.filter(pk__in=indicators).values_list("slug", flat=True))
-    return ImportResult(written, slugs, period_list, sorted(unmatched), not_ok)
+    return ImportResult(written, slugs, period_list, sorted(unmatched), not_ok, created=written - len(previous),
+                        updated=len(previous), kept=kept, history_id=record.pk,
+                        areas_matched=len(set(area_ids.values())), areas_total=level_area_count(mapping.level))
 
 
 def _all_plain(body: str, delim: str, width: int, value_cols: set[int], decimal: str) -> bool:

@@ -8,19 +8,19 @@ SQLite, inside one transaction.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel, Indicator, IndicatorValue
-from .tables import DE_NUMBER, EN_NUMBER, Table, parse_number
+from .tables import DE_NUMBER, EN_NUMBER, Table, normalise_period, parse_number
+from .values_history import ValueRow, apply_rows, history_record
 
 MAX_REPORTED = 500
 
@@ -46,6 +46,10 @@ class Mapping:
     period_column: str = ""
     period: str = ""
     skip_unmatched: bool = False  # areas not on the level are reported but do not block the import
+    # long layout with other indicators in the file: take only this value of the indicator column (for the fixed
+    # indicator), or leave out rows of indicators that are not in the catalogue
+    indicator_value: str = ""
+    ignore_other_indicators: bool = False
 
 
 @dataclass
@@ -55,6 +59,18 @@ class ImportResult:
     periods: list[str]
     unmatched: list[str]
     missing_or_suppressed: int
+    created: int = 0  # keys that had no value before
+    updated: int = 0  # keys whose value was replaced
+    deleted: int = 0  # values not in the file, deleted by a confirmed full replacement
+    kept: int = 0  # values of the same indicators and periods on the level that the file does not contain
+    history_id: int | None = field(default=None, compare=False)  # the ValueImport record (for undo)
+    areas_matched: int = 0  # areas of the level with at least one value in the file
+    areas_total: int = 0  # current areas of the level
+    ignored_indicators: list[str] = field(default_factory=list)  # other indicators of a long file, left out
+
+    @property
+    def coverage_complete(self) -> bool:
+        return self.areas_matched >= self.areas_total
 
 
 def genesis_mapping(table: Table, *, level: AreaLevel, indicator: Indicator | None = None,
@@ -100,6 +116,15 @@ def _area_lookup(mapping: Mapping) -> Callable[[str], int | None]:
             by_name[key] = None if key in by_name else area_id  # None marks an ambiguous name
         return lambda s: by_name.get(s.strip().casefold(), -1)
     by_code = {code: area_id for area_id, code, _name in areas}
+    # Gemeinde keys: the 8-digit AGS (05358008) finds the 12-digit ARS (053580008008) = ARS[0:5] + ARS[9:12].
+    ags: dict[str, int | None] = {}
+    for area_id, code, _name in areas:
+        if len(code) == 12 and code.isdigit():
+            key = code[:5] + code[9:]
+            ags[key] = None if key in ags else area_id
+    for key, ags_area in ags.items():
+        if ags_area is not None and key not in by_code:
+            by_code[key] = ags_area
 
     def lookup(s: str) -> int | None:
         s = s.strip()
@@ -124,6 +149,9 @@ def _check_columns(table: Table, mapping: Mapping) -> None:
             need.append(mapping.indicator_column)
         elif mapping.indicator is None:
             raise AtlasError(_("Bitte eine Indikatorspalte oder einen festen Indikator wählen."))
+        if mapping.indicator_value and mapping.indicator is None:
+            raise AtlasError(_("Bitte den Indikator wählen, in den die Zeilen „%(v)s“ eingespielt werden.")
+                             % {"v": mapping.indicator_value})
     else:
         if not mapping.value_columns:
             raise AtlasError(_("Bitte mindestens einer Spalte einen Indikator zuordnen."))
@@ -141,15 +169,24 @@ def _check_columns(table: Table, mapping: Mapping) -> None:
             )
 
 
-def parse_values(table: Table, mapping: Mapping) -> tuple[list[tuple[int, int, str, Any, str, str]], list[str], _Problems]:
-    """Turn the table into value rows ``(indicator_id, area_id, period, value, status, flag)``."""
+def level_area_count(level: AreaLevel) -> int:
+    return Area.objects.filter(level=level, valid_to__isnull=True).count()
+
+
+def parse_values(table: Table, mapping: Mapping, ignored: dict[str, int] | None = None,
+                 ) -> tuple[list[tuple[int, int, str, Any, str, str]], list[str], _Problems]:
+    """Turn the table into value rows ``(indicator_id, area_id, period, value, status, flag)``.
+
+    Rows of other indicators that the mapping leaves out are counted in ``ignored`` (code → rows).
+    """
+    ignored = {} if ignored is None else ignored
     _check_columns(table, mapping)
     problems = _Problems()
     lookup = _area_lookup(mapping)
     by_code = getattr(lookup, "by_code", None)
     ai = table.column(mapping.area_column)
     pi = table.column(mapping.period_column) if mapping.period_column else -1
-    fixed_period = mapping.period.strip()
+    fixed_period = normalise_period(mapping.period) if mapping.period.strip() else ""
     if mapping.layout == "long":
         vi = table.column(mapping.value_column)
         ii = table.column(mapping.indicator_column) if mapping.indicator_column else -1
@@ -189,15 +226,24 @@ def parse_values(table: Table, mapping: Mapping) -> tuple[list[tuple[int, int, s
             if not mapping.skip_unmatched:
                 problems.add(n, area_name, key, _("Gebiet auf der Ebene „%(l)s“ unbekannt") % {"l": mapping.level.name})
             continue
-        period = str(row[pi]).strip() if pi >= 0 else fixed_period
+        period = normalise_period(row[pi]) if pi >= 0 else fixed_period
         if not period:
             problems.add(n, mapping.period_column, "", _("Zeitpunkt fehlt"))
             continue
         for ci, indicator, col_name in cols:
             if ii >= 0:
                 code = row[ii].strip() if type(row[ii]) is str else str(row[ii])
-                indicator = codes.get(code)
+                if mapping.indicator_value:
+                    if code != mapping.indicator_value:
+                        ignored[code] = ignored.get(code, 0) + 1
+                        continue
+                    indicator = mapping.indicator
+                else:
+                    indicator = codes.get(code)
                 if indicator is None:
+                    if mapping.ignore_other_indicators:
+                        ignored[code] = ignored.get(code, 0) + 1
+                        continue
                     problems.add(n, mapping.indicator_column, code, _("Indikator unbekannt"))
                     continue
             raw = row[ci]
@@ -223,12 +269,7 @@ def parse_values(table: Table, mapping: Mapping) -> tuple[list[tuple[int, int, s
     return out, sorted(unmatched), problems
 
 
-def _write(rows: list[tuple[int, int, str, Any, str, str]], level: AreaLevel) -> None:
-    pairs = {(r[0], r[2]) for r in rows}
-    q = Q()
-    for ind, period in pairs:
-        q |= Q(indicator_id=ind, period=period)
-    IndicatorValue.objects.filter(q, area__level=level).delete()
+def _insert(rows: Sequence[ValueRow]) -> None:
     table = IndicatorValue._meta.db_table
     cols = "indicator_id, area_id, period, value, status, flag"
     with connection.cursor() as cur:
@@ -251,9 +292,16 @@ def _esc(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-def values_import(*, table: Table, mapping: Mapping, actor: Any = None) -> ImportResult:
-    """Validate every cell, then write all values in one transaction; raise :class:`ImportRejected` otherwise."""
-    rows, unmatched, problems = parse_values(table, mapping)
+def values_import(*, table: Table, mapping: Mapping, actor: Any = None, replace_all: bool = False,
+                  confirm: str = "", file_name: str = "") -> ImportResult:
+    """Validate every cell, then write all values in one transaction; raise :class:`ImportRejected` otherwise.
+
+    Only the matched values are replaced; ``replace_all`` also deletes the level's other values of the same
+    indicators and periods, and needs ``confirm`` = the token of :func:`~.values_history.replace_plan`
+    (else :class:`~.values_history.ReplaceNotConfirmed`, nothing changed).
+    """
+    ignored: dict[str, int] = {}
+    rows, unmatched, problems = parse_values(table, mapping, ignored)
     if problems.count:
         raise ImportRejected(
             _("Import abgelehnt: %(n)s Zellen sind fehlerhaft. Es wurde nichts gespeichert.") % {"n": problems.count},
@@ -262,14 +310,22 @@ def values_import(*, table: Table, mapping: Mapping, actor: Any = None) -> Impor
     if not rows:
         raise ImportRejected(_("Die Datei enthält keine Werte für Gebiete der Ebene „%(l)s“.") % {"l": mapping.level.name})
     with transaction.atomic():
-        _write(rows, mapping.level)
+        previous, deleted, kept = apply_rows(level=mapping.level, rows=rows, replace_all=replace_all, confirm=confirm,
+                                             insert=_insert)
+        record = history_record(actor=actor, level=mapping.level, file_name=file_name,
+                                keys=((r[0], r[1], r[2]) for r in rows), previous=previous, deleted=deleted,
+                                kept=kept, replace_all=replace_all)
         indicators = sorted({r[0] for r in rows})
         periods = sorted({r[2] for r in rows})
         if actor is not None:
             audit_record(
                 actor=actor, action="atlas.values_import", obj=mapping.level,
-                changes={"values": len(rows), "indicators": indicators, "periods": periods},
+                changes={"values": len(rows), "indicators": indicators, "periods": periods, "import": record.pk,
+                         "updated": len(previous), "deleted": len(deleted), "kept": kept},
                 note=_("%(n)s Werte importiert") % {"n": len(rows)},
             )
     slugs = list(Indicator.objects.filter(pk__in=indicators).values_list("slug", flat=True))
-    return ImportResult(len(rows), slugs, periods, unmatched, sum(1 for r in rows if r[4] != "ok"))
+    return ImportResult(len(rows), slugs, periods, unmatched, sum(1 for r in rows if r[4] != "ok"),
+                        created=len(rows) - len(previous), updated=len(previous), deleted=len(deleted), kept=kept,
+                        history_id=record.pk, areas_matched=len({r[1] for r in rows}),
+                        areas_total=level_area_count(mapping.level), ignored_indicators=sorted(ignored))

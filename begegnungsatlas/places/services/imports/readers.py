@@ -7,7 +7,6 @@ The format is recognised from the content (magic bytes), never from the file nam
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import re
@@ -17,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from begegnungsatlas.core import filetypes
 
 from .errors import ImportFileError
 from .table import RawRow, SourceTable
@@ -57,39 +58,32 @@ def check_size(size: int) -> None:
         raise ImportFileError(_("Die Datei ist leer."))
 
 
+_KIND_TO_FORMAT = {"xlsx": "xlsx", "csv": "csv", "geojson": "geojson", "osm_xml": "osm", "osm_gz": "osm",
+                   "osm_pbf": "osm"}
+
+
+def _format_of(kind: str) -> str:
+    fmt = _KIND_TO_FORMAT.get(kind)
+    if fmt is None:
+        raise ImportFileError(
+            _("Dieses Dateiformat kann hier nicht importiert werden. Unterstützt werden GeoJSON, CSV, XLSX und "
+              "OpenStreetMap (.osm, .osm.pbf, .osm.gz).")
+        )
+    return fmt
+
+
 def detect_format(head: bytes) -> str:
-    """Recognise the format from the first bytes of the file (not from its name)."""
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            inner = gzip.GzipFile(fileobj=io.BytesIO(head)).read(4096)
-        except (OSError, EOFError):
-            inner = b""
-        if b"<osm" in inner:
-            return "osm"
-        raise ImportFileError(_("Gepackte Dateien (.gz) werden nur für OpenStreetMap-Auszüge (.osm.gz) unterstützt."))
-    if b"OSMHeader" in head[:32]:
-        return "osm"
-    if head.startswith(b"PK\x03\x04"):
+    """Recognise the format from the first bytes of the file (not from its name); see :mod:`core.filetypes`.
+
+    A zip is only told apart by its member list, so this answers "xlsx" for any zip; :func:`read_source` then
+    checks the members.
+    """
+    if head.startswith(filetypes.ZIP_MAGIC):
         return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            _("Das alte Excel-Format (.xls) wird nicht unterstützt. Bitte speichern Sie die Datei als .xlsx oder CSV.")
-        )
-    if head.startswith(b"%PDF"):
-        raise ImportFileError(_("PDF-Dateien können nicht importiert werden. Bitte laden Sie CSV, XLSX oder GeoJSON hoch."))
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text.startswith(b"<?xml") or text.startswith(b"<osm"):
-        if b"<osm" in head:
-            return "osm"
-        raise ImportFileError(_("Die XML-Datei ist kein OpenStreetMap-Auszug (<osm> fehlt)."))
-    if text.startswith(b"{"):
-        return "geojson"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(
-            _("Das Dateiformat wurde nicht erkannt. Unterstützt werden GeoJSON, CSV, XLSX und OpenStreetMap "
-              "(.osm, .osm.pbf, .osm.gz).")
-        )
-    return "csv"
+    try:
+        return _format_of(filetypes.sniff_bytes(head))
+    except filetypes.FileTypeError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def read_source(
@@ -108,9 +102,11 @@ def read_source(
     except OSError as exc:
         raise ImportFileError(_("Die Datei „%(name)s“ wurde nicht gefunden.") % {"name": path.name}) from exc
     check_size(size)
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    detected = detect_format(head)
+    try:
+        kind = filetypes.sniff_path(path)
+    except filetypes.FileTypeError as exc:
+        raise ImportFileError(str(exc)) from exc
+    detected = _format_of(kind)
     fmt = (format or detected).lower()
     if fmt not in FORMATS:
         raise ImportFileError(_("Unbekanntes Format „%(fmt)s“.") % {"fmt": fmt})
@@ -125,7 +121,7 @@ def read_source(
         return read_csv(path.read_bytes(), delimiter=delimiter, encoding=encoding)
     if fmt == "xlsx":
         return read_xlsx(path, sheet=sheet)
-    return read_osm(path, selection=osm_selection)
+    return read_osm(path, selection=osm_selection, kind=kind)
 
 
 # --------------------------------------------------------------------------------------------------- GeoJSON
@@ -149,7 +145,10 @@ def read_geojson(data: bytes) -> SourceTable:
     from shapely.geometry import shape
 
     try:
+        filetypes.check_json_depth(data)
         doc = json.loads(data.decode("utf-8-sig"))
+    except filetypes.FileTypeError as exc:
+        raise ImportFileError(str(exc)) from exc
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             _("Die GeoJSON-Datei ist nicht in UTF-8 kodiert (Byte %(pos)s). GeoJSON muss UTF-8 sein.") % {"pos": exc.start}
@@ -359,11 +358,18 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> SourceTable:
         with zipfile.ZipFile(path) as zf:
             if "xl/workbook.xml" not in zf.namelist():
                 raise ImportFileError(_("Die ZIP-Datei ist keine Excel-Arbeitsmappe (.xlsx)."))
+        filetypes.check_zip_safe(path)
     except zipfile.BadZipFile as exc:
         raise ImportFileError(_("Die Excel-Datei ist beschädigt.")) from exc
+    except filetypes.FileTypeError as exc:
+        raise ImportFileError(str(exc)) from exc
+    max_rows, max_cols = filetypes.limit("MAX_SHEET_ROWS"), filetypes.limit("MAX_SHEET_COLUMNS")
+    # A file object, not the path: openpyxl refuses paths without an .xlsx suffix, and uploads have none.
+    fh = path.open("rb")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(fh, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        fh.close()
         raise ImportFileError(_("Die Excel-Datei ist beschädigt oder kann nicht gelesen werden.")) from exc
     try:
         if sheet:
@@ -377,7 +383,11 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> SourceTable:
             ws = wb.worksheets[0]
         header: list[str] | None = None
         rows: list[RawRow] = []
-        for number, rec in enumerate(ws.iter_rows(values_only=True), start=1):
+        for number, rec in enumerate(ws.iter_rows(values_only=True, max_col=max_cols), start=1):
+            if number > max_rows:
+                raise ImportFileError(
+                    _("Das Tabellenblatt hat mehr als %(n)s Zeilen. Bitte teilen Sie die Datei auf.") % {"n": max_rows}
+                )
             cells = list(rec)
             if not any(c not in (None, "") for c in cells):
                 continue
@@ -394,6 +404,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> SourceTable:
             rows.append(RawRow(number=number, values=values))
     finally:
         wb.close()
+        fh.close()
     if header is None:
         raise ImportFileError(_("Das Tabellenblatt „%(s)s“ ist leer.") % {"s": ws.title})
     return SourceTable(format="xlsx", columns=header, rows=rows,
@@ -440,7 +451,7 @@ def _osm_values(tags: dict[str, str], ref: str) -> dict[str, Any]:
     return values
 
 
-def read_osm(path: Path, *, selection: dict[str, set[str] | None] | None = None) -> SourceTable:
+def read_osm(path: Path, *, selection: dict[str, set[str] | None] | None = None, kind: str = "") -> SourceTable:
     """Nodes, open ways and areas (closed ways, multipolygons) with the selected tags; a way's point is its centroid."""
     import osmium
     import shapely
@@ -451,7 +462,9 @@ def read_osm(path: Path, *, selection: dict[str, set[str] | None] | None = None)
     columns: dict[str, None] = {}
     n = 0
     try:
-        processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
+        # The format is given explicitly: libosmium guesses it from the suffix, and uploads have none.
+        source = osmium.io.File(str(path), filetypes.osmium_format(kind or filetypes.sniff_path(path)))
+        processor = osmium.FileProcessor(source).with_locations().with_areas()
         for obj in processor:
             tags = dict(obj.tags)
             if not tags or not _osm_selected(tags, selection):
