@@ -179,6 +179,8 @@ BEGEGNUNGSATLAS_SUGGESTION_RATE = int(os.environ.get("BEGEGNUNGSATLAS_SUGGESTION
 BEGEGNUNGSATLAS_TILE_URL = os.environ.get("BEGEGNUNGSATLAS_TILE_URL", "")
 BEGEGNUNGSATLAS_TILE_ATTRIBUTION = os.environ.get("BEGEGNUNGSATLAS_TILE_ATTRIBUTION", "")
 BEGEGNUNGSATLAS_SITE_NAME = os.environ.get("BEGEGNUNGSATLAS_SITE_NAME", "Begegnungsatlas")
+# Slug of the planning region a new funding call covers by default (empty: the only planning region, if one).
+BEGEGNUNGSATLAS_REGION = os.environ.get("BEGEGNUNGSATLAS_REGION", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -16,9 +16,10 @@ from .. import letters, selectors
 from ..errors import FundingError
 from ..forms import ContractForm, PayForm, VoucherForm
 from ..models import Grant, Voucher
+from ..money import format_eur
 from ..permissions import can_manage, can_upload_voucher, can_view_grant
 from ..services import grants as services
-from ._common import form_errors, need_login, run
+from ._common import confirm_step, form_errors, need_login, run
 
 
 def _grant(request: HttpRequest, pk: int) -> Grant:
@@ -77,6 +78,13 @@ def voucher_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return r
     voucher = _voucher(request, pk)
     back = reverse("funding:grant", args=[voucher.grant_id])
+    if action in ("approve", "pay") and (page := confirm_step(
+            request, back=back,
+            title=_("Rechnung freigeben") if action == "approve" else _("Zahlung erfassen"),
+            action_label=_("Ja, freigeben und buchen") if action == "approve" else _("Ja, Zahlung buchen"),
+            text=_("%(voucher)s über %(amount)s. Die Buchung ist endgültig und kann nicht gelöscht werden.")
+            % {"voucher": voucher, "amount": format_eur(voucher.amount_cents)})) is not None:
+        return page
     if action == "check":
         return run(request, lambda: services.voucher_check(actor=request.user, voucher=voucher,
                                                            note=request.POST.get("note", "")),
