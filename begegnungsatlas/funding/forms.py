@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -48,6 +49,15 @@ class IsoDateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def format_value(self, value: Any) -> str | None:
+        # Typed German dates (10.01.2025) come back as text after an error: show them as ISO too.
+        if isinstance(value, str):
+            try:
+                return datetime.strptime(value.strip(), "%d.%m.%Y").date().isoformat()  # noqa: DTZ007 - a date
+            except ValueError:
+                return value
+        return super().format_value(value)
 
 
 class IsoDateField(forms.DateField):

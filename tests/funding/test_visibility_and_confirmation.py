@@ -322,3 +322,22 @@ def test_invoice_approval_needs_confirmation(client, open_call, applicant, offic
     assert Voucher.objects.get(pk=invoice.pk).status == "checked"
     client.post(url, {"confirm": "1"})
     assert Voucher.objects.get(pk=invoice.pk).status == "approved"
+
+
+def test_refused_upload_shows_the_form_again_with_typed_values_and_iso_date(client, open_call, applicant, office,
+                                                                          reviewer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    grant = make_grant(open_call, applicant, office, reviewer)
+    login(client, applicant)
+    page = client.post(reverse("funding:voucher_upload", args=[grant.pk]), {
+        "kind": "invoice", "line": grant.lines.get(name="Sachmittel").pk,
+        "cost_type": open_call.cost_types.get(name="Ausstattung").pk, "supplier": "Möbelhaus Rur",
+        "amount": "250,00", "date": "10.01.2025", "description": "Stühle",
+        "file": SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "nicht förderfähig" in text
+    assert 'value="Möbelhaus Rur"' in text
+    assert 'type="date" name="date" value="2025-01-10"' in text
+    assert Voucher.objects.count() == 0
