@@ -207,6 +207,8 @@ BEGEGNUNGSATLAS_SUGGESTION_RATE = int(os.environ.get("BEGEGNUNGSATLAS_SUGGESTION
 BEGEGNUNGSATLAS_TILE_URL = os.environ.get("BEGEGNUNGSATLAS_TILE_URL", "")
 BEGEGNUNGSATLAS_TILE_ATTRIBUTION = os.environ.get("BEGEGNUNGSATLAS_TILE_ATTRIBUTION", "")
 BEGEGNUNGSATLAS_SITE_NAME = os.environ.get("BEGEGNUNGSATLAS_SITE_NAME", "Begegnungsatlas")
+# Slug of the planning region a new funding call covers by default (empty: the only planning region, if one).
+BEGEGNUNGSATLAS_REGION = os.environ.get("BEGEGNUNGSATLAS_REGION", "")
 
 # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto headers are believed;
 # from every other peer those headers are dropped (core.middleware.TrustedProxyMiddleware).

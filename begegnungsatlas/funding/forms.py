@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.atlas.models import Area, Region
 from begegnungsatlas.core.models import User
 from begegnungsatlas.places.models import Place, TargetGroup
 
 from .errors import FundingError
 from .models import Application, BudgetLine, CostType, PlaceMode, SignatureStatus, Voucher, VoucherKind
 from .money import cents_input, parse_eur
+from .selectors import planning_regions
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
 
@@ -39,6 +41,30 @@ class EuroField(forms.CharField):
             raise forms.ValidationError(str(exc)) from exc
 
 
+class IsoDateInput(forms.DateInput):
+    """``<input type=date>`` takes and shows only ISO dates (2025-01-10); Django's localized default (10.01.2025)
+    would leave the field empty in the browser, so a value entered or stored would seem lost."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def format_value(self, value: Any) -> str | None:
+        # Typed German dates (10.01.2025) come back as text after an error: show them as ISO too.
+        if isinstance(value, str):
+            try:
+                return datetime.strptime(value.strip(), "%d.%m.%Y").date().isoformat()  # noqa: DTZ007 - a date
+            except ValueError:
+                return value
+        return super().format_value(value)
+
+
+class IsoDateField(forms.DateField):
+    widget = IsoDateInput
+    input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
 class LocalDateTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
     input_formats = DT_FORMATS
@@ -51,6 +77,13 @@ class CallForm(forms.Form):
     opens_at = LocalDateTimeField(label=_("Bewerbung ab (Ortszeit)"))
     deadline = LocalDateTimeField(label=_("Bewerbungsfrist (Ortszeit, letzter zulässiger Zeitpunkt)"))
     number_of_grants = forms.IntegerField(label=_("Zahl der Förderungen"), min_value=1, max_value=50)
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("Gebiet des Aufrufs"), queryset=Region.objects.none(),
+        help_text=_("Bewerben können sich die Kommunen dieses Gebiets."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Region]", self.fields["region"]).queryset = planning_regions()
 
 
 class CallCreateForm(CallForm):
@@ -197,8 +230,7 @@ class VoucherForm(forms.Form):
     cost_type: forms.ModelChoiceField[CostType] = forms.ModelChoiceField(label=_("Kostenart"), queryset=None)
     supplier = forms.CharField(label=_("Lieferant / Auftragnehmer"), max_length=300)
     amount = EuroField(label=_("Betrag brutto"))
-    date = forms.DateField(label=_("Datum des Belegs"), widget=forms.DateInput(attrs={"type": "date"}),
-                           input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    date = IsoDateField(label=_("Datum des Belegs"))
     description = forms.CharField(label=_("Leistung"), max_length=500, required=False)
     quote: forms.ModelChoiceField[Voucher] = forms.ModelChoiceField(label=_("zugehöriges Angebot"), queryset=None,
                                                                     required=False)
@@ -215,15 +247,12 @@ class VoucherForm(forms.Form):
 
 class PayForm(forms.Form):
     payee = forms.CharField(label=_("Zahlungsempfänger"), max_length=300)
-    paid_on = forms.DateField(label=_("bezahlt am"), widget=forms.DateInput(attrs={"type": "date"}),
-                              input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    paid_on = IsoDateField(label=_("bezahlt am"))
     reference = forms.CharField(label=_("Buchungszeichen"), max_length=100, required=False)
 
 
 class ContractForm(forms.Form):
     subject = forms.CharField(label=_("Gegenstand"), widget=forms.Textarea(attrs={"rows": 3}))
-    starts_on = forms.DateField(label=_("Laufzeit von"), widget=forms.DateInput(attrs={"type": "date"}),
-                                input_formats=["%Y-%m-%d", "%d.%m.%Y"])
-    ends_on = forms.DateField(label=_("Laufzeit bis"), widget=forms.DateInput(attrs={"type": "date"}),
-                              input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    starts_on = IsoDateField(label=_("Laufzeit von"))
+    ends_on = IsoDateField(label=_("Laufzeit bis"))
     signature_status = forms.ChoiceField(label=_("Unterschriften"), choices=SignatureStatus.choices)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -111,7 +112,7 @@ def send_receipt(application: Application) -> None:
     """Receipt (Eingangsbestätigung) with the PDF copy of the submitted revision."""
     revision = application.revisions.order_by("-number").first()
     assert revision is not None
-    recipients = [e for e in {application.contact_email, application.created_by.email} if e]
+    recipients = _recipients(application)
     if not recipients:
         return
     body = _(
@@ -122,11 +123,33 @@ def send_receipt(application: Application) -> None:
          "at": local(revision.created_at), "n": revision.number, "sender": SENDER}
     message = EmailMessage(
         subject=_("Eingangsbestätigung: Bewerbung %(ref)s") % {"ref": application.reference},
-        body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=sorted(recipients),
+        body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
     )
     message.attach(f"Bewerbung-{application.reference}-Fassung-{revision.number}.pdf",
                    application_pdf(application, revision), "application/pdf")
     message.send()
+
+
+def _recipients(application: Application) -> list[str]:
+    return sorted(e for e in {application.contact_email, application.created_by.email} if e)
+
+
+@_in_german
+def send_info_request(application: Application, note: str) -> None:
+    """"Informationen nachfordern": tells the applicant what is missing and that the application is open again."""
+    recipients = _recipients(application)
+    if not recipients:
+        return
+    body = _(
+        "Guten Tag,\n\nzu Ihrer Bewerbung %(ref)s „%(title)s“ zum Aufruf „%(call)s“ benötigen wir weitere "
+        "Informationen:\n\n%(note)s\n\nBitte ergänzen Sie die Bewerbung und reichen Sie sie erneut ein: "
+        "%(url)s\n\nMit freundlichen Grüßen\n%(sender)s"
+    ) % {"ref": application.reference, "title": application.title, "call": application.call.title, "note": note,
+         "url": reverse("funding:application", args=[application.pk]), "sender": SENDER}
+    EmailMessage(
+        subject=_("Nachforderung zu Ihrer Bewerbung %(ref)s") % {"ref": application.reference},
+        body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
+    ).send()
 
 
 @_in_german
@@ -167,7 +190,7 @@ def notice_pdf(application: Application) -> bytes:
 
 @_in_german
 def send_notice(application: Application) -> None:
-    recipients = [e for e in {application.contact_email, application.created_by.email} if e]
+    recipients = _recipients(application)
     if not recipients:
         return
     message = EmailMessage(
@@ -175,7 +198,7 @@ def send_notice(application: Application) -> None:
         body=_("Guten Tag,\n\nim Anhang erhalten Sie den Bescheid zu Ihrer Bewerbung %(ref)s „%(title)s“.\n\n"
                "Mit freundlichen Grüßen\n%(sender)s")
         % {"ref": application.reference, "title": application.title, "sender": SENDER},
-        from_email=settings.DEFAULT_FROM_EMAIL, to=sorted(recipients),
+        from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
     )
     message.attach(f"Bescheid-{application.reference}.pdf", notice_pdf(application), "application/pdf")
     message.send()

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.models import AuditEvent, Role
 from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
 
 from .models import Application, Call, CallStatus, Document, Grant, ReviewAssignment
@@ -134,6 +134,37 @@ def can_review(user: Any, assignment: ReviewAssignment) -> Decision:
         return deny(_("Sie haben sich für diese Bewerbung als befangen erklärt."))
     if assignment.application.state != State.IN_REVIEW:
         return deny(_("Die Bewerbung ist nicht (mehr) in der Begutachtung."))
+    return allow()
+
+
+# Audit actions that reveal who reviews an application, how they scored or why they declared a conflict.
+REVIEW_ACTIONS_PREFIX = "funding.review."
+
+
+def can_see_reviewer_identity(user: Any, assignment: ReviewAssignment) -> Decision:
+    """Reviewer names (and conflict reasons) are for the office, the auditor and the reviewer themself.
+
+    Applicants must not learn who reviews them; other reviewers score independently of each other.
+    """
+    if has_role(user, *READ_ALL_ROLES):
+        return allow()
+    if is_authenticated(user) and assignment.reviewer_id == user.pk:
+        return allow()
+    return deny(_("Die Namen der Gutachter:innen sehen nur die Sozialplanung und die Prüfung."))
+
+
+def can_see_history_event(user: Any, event: AuditEvent) -> Decision:
+    """Whether one entry of an application's history (audit trail) may be shown to ``user``.
+
+    Review entries (assignment, saved and submitted scores, declared conflicts with their reason) name the
+    reviewer; only the office, the auditor and the reviewer who acted see them.
+    """
+    if has_role(user, *READ_ALL_ROLES):
+        return allow()
+    if event.action.startswith(REVIEW_ACTIONS_PREFIX):
+        if is_authenticated(user) and event.actor_id == user.pk:
+            return allow()
+        return deny(_("Einträge der Begutachtung sehen nur die Sozialplanung und die Prüfung."))
     return allow()
 
 

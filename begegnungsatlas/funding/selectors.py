@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
+from begegnungsatlas.atlas.models import Region
 from begegnungsatlas.core.models import AuditEvent, Role
 
 from . import spread
 from .models import Application, Call, CallStatus, Grant, ReviewAssignment, Score, Voucher
-from .permissions import READ_ALL_ROLES
+from .permissions import READ_ALL_ROLES, can_see_history_event, can_see_reviewer_identity
 from .workflow import State
 
 TWO = Decimal("0.01")
@@ -31,6 +34,26 @@ def call_detail(pk: int) -> Call:
     return (Call.objects.prefetch_related("budget_lines__cost_types", "cost_types", "criteria", "attachments",
                                           "extensions__kommune")
             .get(pk=pk))
+
+
+def planning_regions() -> QuerySet[Region]:
+    """Regions a call can cover: the installation's own, not the reference regions kept for comparison."""
+    return Region.objects.filter(is_reference=False).order_by("name")
+
+
+def default_call_region(*, template: Call | None = None) -> Region | None:
+    """The region a new call covers unless the planner picks another.
+
+    The template call's region; else the configured one (``BEGEGNUNGSATLAS_REGION``, a region slug); else the
+    installation's only planning region. ``None`` when that leaves a choice (the planner must pick).
+    """
+    if template is not None and template.region_id:
+        return template.region
+    slug = getattr(settings, "BEGEGNUNGSATLAS_REGION", "")
+    if slug and (region := planning_regions().filter(slug=slug).first()) is not None:
+        return region
+    regions = list(planning_regions()[:2])
+    return regions[0] if len(regions) == 1 else None
 
 
 def applications_base() -> QuerySet[Application]:
@@ -105,20 +128,39 @@ def scores_for_call(call: Call) -> dict[int, ApplicationScore]:
     return result
 
 
-def visible_reviews(user: Any, application: Application) -> list[ReviewAssignment]:
-    """Reviews the user may read: office/auditor all; a reviewer only after submitting their own."""
+@dataclass
+class VisibleReview:
+    """A submitted review as one viewer may see it: ``label`` is the reviewer's name or a neutral number."""
+
+    assignment: ReviewAssignment
+    label: str
+
+    @property
+    def scores(self) -> Any:
+        return self.assignment.scores
+
+
+def visible_reviews(user: Any, application: Application) -> list[VisibleReview]:
+    """Reviews the user may read: office/auditor all; a reviewer only after submitting their own.
+
+    Names follow ``permissions.can_see_reviewer_identity``: another reviewer sees "Gutachten 2", not who wrote it.
+    """
     qs = (application.assignments.select_related("reviewer").prefetch_related("scores__criterion")
-          .filter(submitted_at__isnull=False, conflict_declared=False))
-    if user.is_superuser or user.role in READ_ALL_ROLES:
-        return list(qs)
-    if user.role == Role.REVIEWER:
+          .filter(submitted_at__isnull=False, conflict_declared=False).order_by("submitted_at", "id"))
+    if not (user.is_superuser or user.role in READ_ALL_ROLES):
+        if user.role != Role.REVIEWER:
+            return []
         own = application.assignments.filter(reviewer=user).first()
-        if own is None or own.conflict_declared:
+        if own is None or own.conflict_declared or own.submitted_at is None:
             return []
-        if own.submitted_at is None:
-            return []
-        return list(qs)
-    return []
+    result = []
+    for number, assignment in enumerate(qs, start=1):
+        if can_see_reviewer_identity(user, assignment):
+            label = assignment.reviewer.get_full_name() or assignment.reviewer.get_username()
+        else:
+            label = gettext("Gutachten %(n)s") % {"n": number}
+        result.append(VisibleReview(assignment, label))
+    return result
 
 
 def selection(call: Call, *, penalty: float, radius_km: float, one_per_kommune: bool = True) -> dict[str, Any]:
@@ -169,3 +211,8 @@ def audit_events(*, limit: int = 500) -> QuerySet[AuditEvent]:
 
 def audit_for(obj: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("at", "id")
+
+
+def application_history(user: Any, application: Application) -> list[AuditEvent]:
+    """The application's history as ``user`` may see it (``permissions.can_see_history_event``)."""
+    return [e for e in audit_for(application) if can_see_history_event(user, e)]

@@ -43,15 +43,17 @@ class Transition:
     label: Any
     guard: str = ""  # name of a function in ``funding.rules``; raises FundingError when not allowed
     note_required: bool = False
+    # Cannot be undone (a terminal state, a notice sent, money committed): the views ask for confirmation first.
+    irreversible: bool = False
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (State.DRAFT, State.SUBMITTED): Transition(
         (APPLICANT,), _("Einreichen"), guard="guard_submit"),
     (State.DRAFT, State.WITHDRAWN): Transition(
-        (APPLICANT,), _("Entwurf verwerfen")),
+        (APPLICANT,), _("Entwurf verwerfen"), irreversible=True),
     (State.SUBMITTED, State.WITHDRAWN): Transition(
-        (APPLICANT,), _("Zurückziehen"), guard="guard_before_deadline"),
+        (APPLICANT,), _("Zurückziehen"), guard="guard_before_deadline", irreversible=True),
     (State.SUBMITTED, State.SCREENING): Transition(
         (Role.PLANNER,), _("Vorprüfung beginnen")),
     (State.SCREENING, State.MORE_INFO): Transition(
@@ -59,19 +61,20 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (State.SCREENING, State.IN_REVIEW): Transition(
         (Role.PLANNER,), _("Zur Begutachtung freigeben"), guard="guard_screening_passed"),
     (State.SCREENING, State.DECIDED): Transition(
-        (Role.PLANNER,), _("Als nicht förderfähig ablehnen"), guard="guard_ineligible", note_required=True),
+        (Role.PLANNER,), _("Als nicht förderfähig ablehnen"), guard="guard_ineligible", note_required=True,
+        irreversible=True),
     (State.MORE_INFO, State.SUBMITTED): Transition(
         (APPLICANT,), _("Ergänzt erneut einreichen"), guard="guard_resubmit"),
     (State.MORE_INFO, State.WITHDRAWN): Transition(
-        (APPLICANT,), _("Zurückziehen")),
+        (APPLICANT,), _("Zurückziehen"), irreversible=True),
     (State.IN_REVIEW, State.MORE_INFO): Transition(
         (Role.PLANNER,), _("Informationen nachfordern"), note_required=True),
     (State.IN_REVIEW, State.DECIDED): Transition(
-        (Role.PLANNER,), _("Entscheiden"), guard="guard_decision_recorded"),
+        (Role.PLANNER,), _("Entscheiden"), guard="guard_decision_recorded", irreversible=True),
     (State.DECIDED, State.GRANTED): Transition(
-        (Role.PLANNER,), _("Förderung bewilligen"), guard="guard_selected"),
+        (Role.PLANNER,), _("Förderung bewilligen"), guard="guard_selected", irreversible=True),
     (State.GRANTED, State.CLOSED): Transition(
-        (Role.PLANNER,), _("Förderung abschließen")),
+        (Role.PLANNER,), _("Förderung abschließen"), irreversible=True),
 }
 
 # States in which the applicant may still edit the content (a submitted application is frozen).

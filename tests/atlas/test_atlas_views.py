@@ -62,7 +62,7 @@ def test_map_exports(client, atlas_data, fmt):
         assert len(text.strip().splitlines()) == 171
     elif fmt == "xlsx":
         wb = load_workbook(io.BytesIO(r.content))
-        assert wb.sheetnames == ["Daten", "Metadaten"]
+        assert wb.sheetnames == ["Daten", "Metadaten", "Quellen"]
         assert wb["Daten"].max_row == 171
         assert "Statistikatlas" in str(wb["Metadaten"]["E2"].value)
     else:

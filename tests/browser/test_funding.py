@@ -99,6 +99,9 @@ def test_reviewer_scores_an_application(page, live_server, vocab, make_user, sig
         page.get_by_label(f"Punkte für {criterion.name}").select_option(str(3 + i % 2))
         page.get_by_label(f"Begründung für {criterion.name}").fill("nachvollziehbar begründet")
     page.get_by_role("button", name="Bewertung abgeben").click()
+    # Submitting is final: a confirmation step (a page, no JavaScript dialog) comes first.
+    expect(page.locator("#confirm-text")).to_contain_text("nicht mehr geändert")
+    page.get_by_role("button", name="Bewertung endgültig abgeben").click()
     expect(page.locator("#submitted")).to_contain_text("Gewichtete Gesamtnote: 3,50")
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None

@@ -35,6 +35,10 @@ def test_second_planner_approves_the_waiting_invoice(page, live_server, funding_
     expect(page.locator("main")).to_contain_text(waiting.supplier)
     page.goto(live_server.url + f"/foerderung/foerderungen/{waiting.grant_id}/")
     page.get_by_role("button", name="Freigeben (zweite Person)").click()
+    expect(page.locator("#confirm-text")).to_contain_text("endgültig")
+    waiting.refresh_from_db()
+    assert waiting.status == "checked"
+    page.get_by_role("button", name="Ja, freigeben und buchen").click()
     waiting.refresh_from_db()
     assert waiting.status == "approved"
     expect(page.locator("main")).to_contain_text("freigegeben")

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from begegnungsatlas.atlas.models import Region
 from begegnungsatlas.core.models import AuditEvent
 from begegnungsatlas.funding.errors import FundingError
 from begegnungsatlas.funding.models import Call, CallStatus, Document
@@ -54,7 +55,7 @@ def setup_post(lines: list[dict[str, Any]], criteria: list[dict[str, Any]], *, i
 def new_call(client: Any) -> Call:
     data = {"title": "Orte der Begegnung 2026", "text": "Aufruftext", "eligibility": "Kommunen im Kreis Düren",
             "opens_at": "2026-01-05T00:00", "deadline": "2026-03-31T23:59:59", "number_of_grants": "2",
-            "start_empty": "on"}
+            "start_empty": "on", "region": Region.objects.get(slug="kreis-dueren").pk}
     response = client.post(reverse("funding:call_create"), data)
     call = Call.objects.get(title="Orte der Begegnung 2026")
     assert response.status_code == 302
@@ -158,7 +159,8 @@ def test_new_call_copies_the_template_unless_asked_not_to(client: Any, office: A
     demo.create_seed_call(office)
     client.force_login(office)
     data = {"title": "Mit Vorlage", "text": "T", "eligibility": "K", "opens_at": "2026-01-01T00:00",
-            "deadline": "2026-03-01T23:59:59", "number_of_grants": "2"}
+            "deadline": "2026-03-01T23:59:59", "number_of_grants": "2",
+            "region": Region.objects.get(slug="kreis-dueren").pk}
     client.post(reverse("funding:call_create"), data)
     assert Call.objects.get(title="Mit Vorlage").criteria.count() == 6
     client.post(reverse("funding:call_create"), {**data, "title": "Ohne Vorlage", "start_empty": "on"})
@@ -293,9 +295,12 @@ def test_attachments_upload_list_download_delete(client: Any, office: Any, open_
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
 
     client.force_login(office)
+    delete = reverse("funding:call_attachment_delete", args=[open_call.pk, document.pk])
+    confirm = client.post(delete).content.decode()  # irreversible: a confirmation step first
+    assert "Ja, Anlage löschen" in confirm
+    assert Document.objects.filter(pk=document.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("funding:call_attachment_delete", args=[open_call.pk, document.pk]),
-                               follow=True)
+        response = client.post(delete, {"confirm": "1"}, follow=True)
     assert "wurde gelöscht" in response.content.decode()
     assert not Document.objects.filter(pk=document.pk).exists()
     assert stored_files(storage) == []

@@ -123,7 +123,8 @@ def test_reviewer_page_and_denials(client, open_call, applicant, applicant_jueli
     assert client.get(reverse("funding:review", args=[assignment.pk])).status_code == 200
     assert client.get(reverse("funding:application", args=[other.pk])).status_code == 403
     criteria = list(open_call.criteria.all())
-    data = {f"points-{c.pk}": "4" for c in criteria} | {f"reason-{c.pk}": "gut" for c in criteria} | {"submit": "1"}
+    data = ({f"points-{c.pk}": "4" for c in criteria} | {f"reason-{c.pk}": "gut" for c in criteria}
+            | {"submit": "1", "confirm": "1"})
     client.post(reverse("funding:review", args=[assignment.pk]), data)
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None
@@ -188,7 +189,8 @@ def test_planner_creates_call_from_template_and_extends_deadline(client, office,
     demo.create_seed_call(office)
     login(client, office)
     data = {"title": "Dritte Runde", "text": "Text", "eligibility": "Kommunen", "opens_at": "2026-01-01T00:00",
-            "deadline": "2026-03-01T23:59:59", "number_of_grants": "3", "scale_max": "5"}
+            "deadline": "2026-03-01T23:59:59", "number_of_grants": "3", "scale_max": "5",
+            "region": open_call.region_id}
     response = client.post(reverse("funding:call_create"), data)
     assert response.status_code == 302
     from begegnungsatlas.funding.models import Call

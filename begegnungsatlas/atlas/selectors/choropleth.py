@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,9 @@ from begegnungsatlas.analysis import classify as core
 from begegnungsatlas.analysis.errors import AnalysisError
 
 from ..errors import AtlasError
+from ..formatting import format_number
 from ..models import Area, AreaLevel, Indicator, Polarity
+from .attribution import attribution_for
 from .values import Cell, current_areas, indicator_values_for_level
 
 METHODS = {
@@ -61,6 +62,21 @@ def palette(k: int, polarity: int) -> list[str]:
     return ramp[::-1] if polarity == Polarity.HIGHER_BETTER else ramp
 
 
+def polarity_wording(polarity: int) -> tuple[str, str, str]:
+    """(word for the lowest class, word for the highest class, the legend's reading note) for a polarity."""
+    if polarity == Polarity.HIGHER_WORSE:
+        return (str(_("günstiger")), str(_("ungünstiger")),
+                str(_("Niedrigere Werte sind günstiger, höhere ungünstiger. Dunkle Farben zeigen ungünstigere "
+                      "Werte (mehr Handlungsbedarf).")))
+    if polarity == Polarity.HIGHER_BETTER:
+        return (str(_("ungünstiger")), str(_("günstiger")),
+                str(_("Höhere Werte sind günstiger, niedrigere ungünstiger. Dunkle Farben zeigen ungünstigere "
+                      "Werte (mehr Handlungsbedarf).")))
+    return (str(_("niedriger")), str(_("höher")),
+            str(_("Dieser Indikator ist weder als günstig noch als ungünstig eingestuft. Dunkle Farben zeigen "
+                  "höhere Werte.")))
+
+
 def effective_polarity(indicator: Indicator) -> int:
     if indicator.base_id and indicator.polarity == Polarity.NEUTRAL and indicator.base is not None:
         return indicator.base.polarity
@@ -68,9 +84,8 @@ def effective_polarity(indicator: Indicator) -> int:
 
 
 def fmt(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    """Legend, table and chart labels: :func:`atlas.formatting.format_number` (rounded, grouped)."""
+    return format_number(value, decimals)
 
 
 @dataclass
@@ -109,14 +124,41 @@ class Choropleth:
     legend: list[LegendClass]
     missing: dict[str, int] = field(default_factory=dict)
     breaks: list[float] = field(default_factory=list)
+    polarity_note: str = ""
+    attribution: list[str] = field(default_factory=list)
 
     @property
     def n_missing(self) -> int:
         return sum(self.missing.values())
 
 
+class BreaksError(AtlasError):
+    """Manual class breaks that cannot be used; the message is shown at the breaks field."""
+
+
+def check_breaks(manual: list[float] | None, *, low: float, high: float, decimals: int = 1) -> None:
+    """Manual breaks must be numbers, strictly ascending and inside the data range (each class non-empty at its
+    upper end): ``low <= b < high``. Raises :class:`BreaksError` with a German message."""
+    if not manual:
+        raise BreaksError(_("Für manuelle Klassen bitte Grenzen angeben, z. B. 5;10;20."))
+    if len(manual) > MAX_K - 1:
+        raise BreaksError(_("Höchstens 6 Grenzen (7 Klassen) angeben."))
+    for b in manual:
+        if not np.isfinite(b):
+            raise BreaksError(_("Jede Grenze muss eine endliche Zahl sein."))
+    for a, b in zip(manual, manual[1:], strict=False):
+        if b <= a:
+            raise BreaksError(_("Die Grenzen müssen aufsteigen: %(b)s folgt auf %(a)s.")
+                              % {"a": fmt(a, decimals), "b": fmt(b, decimals)})
+    for b in manual:
+        if not low <= b < high:
+            raise BreaksError(_("Die Grenze %(b)s liegt außerhalb der Werte (von %(lo)s bis %(hi)s). Jede Grenze muss "
+                                "mindestens so groß wie der kleinste und kleiner als der größte Wert sein.")
+                              % {"b": fmt(b, decimals), "lo": fmt(low, decimals), "hi": fmt(high, decimals)})
+
+
 def classify_values(
-    values: list[float | None], *, method: str, k: int, manual: list[float] | None = None,
+    values: list[float | None], *, method: str, k: int, manual: list[float] | None = None, decimals: int = 1,
 ) -> core.Classification | None:
     """Adapter to ``analysis.classify``; raises :class:`AtlasError` with a German message."""
     if method not in METHODS:
@@ -128,11 +170,8 @@ def classify_values(
         return None
     try:
         if method == "manual":
-            if not manual:
-                raise AtlasError(_("Für manuelle Klassen bitte Grenzen angeben, z. B. 5;10;20."))
-            if len(manual) > MAX_K - 1:
-                raise AtlasError(_("Höchstens 6 Grenzen (7 Klassen) angeben."))
-            return core.manual_breaks(arr, manual)
+            check_breaks(manual, low=float(np.nanmin(arr)), high=float(np.nanmax(arr)), decimals=decimals)
+            return core.manual_breaks(arr, manual or [])
         return core.classify(arr, method, k)
     except AnalysisError as exc:
         raise AtlasError(_("Klassifikation nicht möglich: %(e)s") % {"e": str(exc)}) from exc
@@ -145,7 +184,7 @@ def choropleth(
     cells = cells if cells is not None else indicator_values_for_level(indicator=indicator, level=level, period=period)
     areas = list(current_areas(level).order_by("name").values_list("id", "code", "name"))
     values = [cells[a[0]].value if cells.get(a[0]) and cells[a[0]].ok else None for a in areas]
-    result = classify_values(values, method=method, k=k, manual=manual)
+    result = classify_values(values, method=method, k=k, manual=manual, decimals=indicator.decimals)
     rows: list[Row] = []
     missing: dict[str, int] = {}
     legend: list[LegendClass] = []
@@ -153,22 +192,30 @@ def choropleth(
     colours: list[str] = []
     if result is not None:
         breaks = [float(b) for b in result.breaks]
-        colours = palette(len(breaks), effective_polarity(indicator))
+        polarity = effective_polarity(indicator)
+        colours = palette(len(breaks), polarity)
+        low_word, high_word, polarity_note = polarity_wording(polarity)
         present = [v for v in values if v is not None]
         lo = min(present)
         for i, upper in enumerate(breaks):
             lower = lo if i == 0 else breaks[i - 1]
-            label = (
+            label = str((
                 _("%(a)s bis %(b)s") if i == 0 else _("über %(a)s bis %(b)s")
-            ) % {"a": fmt(lower, indicator.decimals), "b": fmt(upper, indicator.decimals)}
-            legend.append(LegendClass(i, lower, upper, colours[i], int(result.counts[i]), str(label)))
+            ) % {"a": fmt(lower, indicator.decimals), "b": fmt(upper, indicator.decimals)})
+            if i == 0 and len(breaks) > 1:
+                label += f" ({low_word})"
+            elif i == len(breaks) - 1 and len(breaks) > 1:
+                label += f" ({high_word})"
+            legend.append(LegendClass(i, lower, upper, colours[i], int(result.counts[i]), label))
     for i, (area_id, code, name) in enumerate(areas):
         cell = cells.get(area_id) or Cell(None, "missing")
         klass = int(result.classes[i]) if result is not None else -1
         if klass < 0:
             missing[cell.status_text] = missing.get(cell.status_text, 0) + 1
         rows.append(Row(area_id, code, name, cell, klass, colours[klass] if klass >= 0 else None, indicator.decimals))
-    return Choropleth(indicator, level, period, method, len(breaks) or k, rows, legend, missing, breaks)
+    return Choropleth(indicator, level, period, method, len(breaks) or k, rows, legend, missing, breaks,
+                      polarity_note if result is not None else "",
+                      attribution_for(level=level, indicators=[indicator]).lines())
 
 
 def areas_of(level: AreaLevel) -> list[Area]:

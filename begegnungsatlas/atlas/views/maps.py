@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from ..errors import AtlasError
 from ..models import AreaLevel
-from ..selectors.choropleth import METHODS, choropleth_cached
+from ..selectors.choropleth import METHODS, BreaksError, choropleth_cached
 from ..selectors.payload import geometry_payload
 from . import exports
 from .params import map_query
@@ -39,13 +39,15 @@ def _result(request: HttpRequest) -> tuple[Any, Any, str]:
 
 def _result_stamped(request: HttpRequest) -> tuple[Any, Any, str, tuple[Any, ...]]:
     q = map_query(request.GET, request.user)
-    error = ""
+    error = q.breaks_error
     result = None
     stamp: tuple[Any, ...] = ()
-    if q.indicator is not None and q.period:
+    if q.indicator is not None and q.period and not error:
         try:
             result, stamp = choropleth_cached(indicator=q.indicator, level=q.level, period=q.period, method=q.method,
                                               k=q.k, manual=q.manual)
+        except BreaksError as exc:
+            q.breaks_error = error = str(exc)
         except AtlasError as exc:
             error = str(exc)
     return q, result, error, stamp
@@ -125,8 +127,10 @@ def _values_body(q: Any, result: Any) -> bytes:
         "legend": [{"colour": c.colour, "label": c.label, "count": c.count} for c in result.legend],
         "missing": result.missing,
         "decimals": q.indicator.decimals if q.indicator else 1,
-        # area id → [value or null, class (-1 = no value), status]
-        "values": {r.area_id: [r.cell.value, r.klass, r.cell.status] for r in result.rows},
+        # area id → [value or null, class (-1 = no value), status, the value as the table shows it]
+        "values": {r.area_id: [r.cell.value, r.klass, r.cell.status, r.display] for r in result.rows},
+        "polarity_note": result.polarity_note,
+        "attribution": result.attribution,
         "status_text": {"missing": _("fehlt"), "suppressed": _("gesperrt"), "unavailable": _("nicht verfügbar")},
         "profile_url": reverse("atlas:area", args=[0]).replace("/0/", "/{id}/"),
     }, separators=(",", ":")).encode()

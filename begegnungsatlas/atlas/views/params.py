@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
-from ..errors import AtlasError
 from ..models import AreaLevel, Indicator, Region
 from ..permissions import can_view_indicator
-from ..selectors.choropleth import METHODS
+from ..selectors.choropleth import METHODS, BreaksError
 from ..selectors.values import indicator_levels, indicator_periods, indicators_for_region
 
 DEFAULT_REGION = "dortmund"
@@ -30,6 +31,7 @@ class MapQuery:
     indicators: list[Indicator]
     levels: list[AreaLevel]
     periods: list[str]
+    breaks_error: str = ""
 
     def params(self, **override: Any) -> str:
         q = QueryDict(mutable=True)
@@ -45,17 +47,35 @@ class MapQuery:
         return q.urlencode()
 
 
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+
+
+def parse_number(part: str) -> float:
+    """A number as planners type it: German ``1.234,5`` or ``12,5``, or ``12.5``; ``1.000`` is a thousand."""
+    text = part.strip()
+    if "," in text or _GROUPED.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(part)
+    return value
+
+
 def parse_breaks(raw: str) -> list[float] | None:
+    """Manual class breaks from the URL (``;``-separated). Raises :class:`BreaksError` with a German message."""
     raw = raw.strip()
     if not raw:
         return None
     out = []
     for part in raw.replace(" ", "").split(";"):
+        if not part:
+            continue
         try:
-            out.append(float(part.replace(".", "").replace(",", ".") if "," in part else part))
+            out.append(parse_number(part))
         except ValueError as exc:
-            raise AtlasError(_("Grenze „%(v)s“ ist keine Zahl (Grenzen mit ; trennen, z. B. 5;10,5;20).") % {"v": part}) from exc
-    return out
+            raise BreaksError(_("Grenze „%(v)s“ ist keine Zahl (Grenzen mit ; trennen, z. B. 5;10,5;20).")
+                              % {"v": part[:40]}) from exc
+    return out or None
 
 
 def map_query(get: QueryDict, user: Any) -> MapQuery:
@@ -93,6 +113,11 @@ def map_query(get: QueryDict, user: Any) -> MapQuery:
         k = int(get.get("klassen") or 5)
     except ValueError:
         k = 5
-    manual_raw = get.get("grenzen", "") if method == "manual" else ""
-    return MapQuery(region, level, indicator, period, method, k, parse_breaks(manual_raw) if manual_raw else None,
-                    manual_raw, indicators, levels, periods)
+    manual_raw = get.get("grenzen", "")[:200] if method == "manual" else ""
+    manual, breaks_error = None, ""
+    try:
+        manual = parse_breaks(manual_raw)
+    except BreaksError as exc:
+        breaks_error = str(exc)
+    return MapQuery(region, level, indicator, period, method, k, manual, manual_raw, indicators, levels, periods,
+                    breaks_error)

@@ -163,6 +163,8 @@ def _effect(application: Application, frm: str, to: str, actor: Any, note: str, 
                                            created_by=actor, data=letters.application_data(application))
         application.submitted_at = now
         mails.append("receipt")
+    elif to == State.MORE_INFO:
+        mails.append("more_info")
     elif to == State.DECIDED:
         if frm == State.SCREENING:
             application.decision, application.decision_reason = Decision.INELIGIBLE, note.strip()
@@ -210,4 +212,6 @@ def application_transition(*, actor: Any, application: Application, to: str, not
             letters.send_receipt(application)
         elif mail == "notice":
             letters.send_notice(application)
+        elif mail == "more_info":
+            letters.send_info_request(application, note.strip())
     return application

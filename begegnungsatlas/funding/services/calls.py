@@ -11,9 +11,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.atlas.models import Area, Region
 from begegnungsatlas.core.services import audit_record, diff_fields
 
+from .. import selectors
 from ..errors import FundingError
 from ..models import Call, CallBudgetLine, CallStatus, CostType, Criterion, DeadlineExtension, Document
 from ..money import format_eur
@@ -34,6 +35,14 @@ def _validate(call: Call) -> None:
         raise FundingError(_("Die Bewertungsskala muss zwischen 1 und 10 Punkten enden."))
 
 
+def _check_region(region: Region | None) -> None:
+    if region is None:
+        raise FundingError(_("Bitte wählen Sie das Gebiet (die Region) des Aufrufs."))
+    if region.is_reference:
+        raise FundingError(_("„%(region)s“ ist eine Vergleichsregion; ein Aufruf gilt für das eigene Gebiet.")
+                           % {"region": region.name})
+
+
 def call_create(*, actor: Any, data: dict[str, Any], template: Call | None = None,
                 budget_lines: list[tuple[str, int, list[str]]] | None = None,
                 ineligible: list[str] | None = None, criteria: list[tuple[str, str, int, bool]] | None = None,
@@ -45,8 +54,10 @@ def call_create(*, actor: Any, data: dict[str, Any], template: Call | None = Non
     ``criteria=[(name, description, weight, is_spatial)]``.
     """
     can_manage(actor).enforce()
+    region = region or data.get("region") or selectors.default_call_region(template=template)
+    _check_region(region)
     with transaction.atomic():
-        call = Call(**{k: data[k] for k in CALL_FIELDS if k in data}, region=region or (template.region if template else None),
+        call = Call(**{k: data[k] for k in CALL_FIELDS if k in data}, region=region,
                     is_example=is_example, is_historical=is_historical)
         _validate(call)
         call.save()
@@ -81,9 +92,16 @@ def call_update(*, actor: Any, call: Call, data: dict[str, Any]) -> Call:
         for k in CALL_FIELDS:
             if k in data:
                 setattr(call, k, data[k])
+        before["region"] = str(call.region or "")
+        if data.get("region") is not None and data["region"].pk != call.region_id:
+            _check_region(data["region"])
+            if call.applications.exists():
+                raise FundingError(_("Das Gebiet kann nicht mehr geändert werden: Es gibt bereits Bewerbungen."))
+            call.region = data["region"]
         _validate(call)
         call.save()
-        changes = diff_fields(before, {k: str(getattr(call, k)) for k in CALL_FIELDS})
+        changes = diff_fields(before, {k: str(getattr(call, k)) for k in CALL_FIELDS}
+                              | {"region": str(call.region or "")})
         if changes:
             audit_record(actor=actor, action="funding.call.update", obj=call, changes=changes)
     return call

@@ -90,19 +90,26 @@ def grant_create(*, actor: Any, application: Application) -> Grant:
     return grant
 
 
+def cost_type_problem(*, line: BudgetLine, cost_type: CostType) -> str | None:
+    """Why a quote or invoice of ``cost_type`` cannot be booked on ``line`` (``None``: it can)."""
+    if cost_type.call_id != line.grant.application.call_id:
+        return _("Die Kostenart gehört nicht zu diesem Aufruf.")
+    if not cost_type.eligible:
+        return _("Kostenart „%(ct)s“ ist nach dem Aufruf nicht förderfähig (Bauleistungen, Ausstattung "
+                 "und Einrichtung werden nicht gefördert).") % {"ct": cost_type.name}
+    if cost_type.budget_line_id != line.call_line_id:
+        return _("Kostenart „%(ct)s“ gehört zur Position „%(other)s“, nicht zu „%(line)s“.") % {
+            "ct": cost_type.name, "other": cost_type.budget_line.name if cost_type.budget_line else "–",
+            "line": line.name}
+    return None
+
+
 def voucher_problems(*, line: BudgetLine, kind: str, supplier: str, amount_cents: int, cost_type: CostType,
                      exclude: Voucher | None = None) -> list[str]:
     """Eligibility against the call's rules; empty list = eligible."""
     problems = []
-    if cost_type.call_id != line.grant.application.call_id:
-        problems.append(_("Die Kostenart gehört nicht zu diesem Aufruf."))
-    elif not cost_type.eligible:
-        problems.append(_("Kostenart „%(ct)s“ ist nach dem Aufruf nicht förderfähig (Bauleistungen, Ausstattung "
-                          "und Einrichtung werden nicht gefördert).") % {"ct": cost_type.name})
-    elif cost_type.budget_line_id != line.call_line_id:
-        problems.append(_("Kostenart „%(ct)s“ gehört zur Position „%(other)s“, nicht zu „%(line)s“.")
-                        % {"ct": cost_type.name, "other": cost_type.budget_line.name if cost_type.budget_line else "–",
-                           "line": line.name})
+    if (problem := cost_type_problem(line=line, cost_type=cost_type)) is not None:
+        problems.append(problem)
     if is_kommune_name(supplier):
         problems.append(_("„%(s)s“ ist eine Kommune. Eine Auszahlung an Kommunen erfolgt nicht; gezahlt wird nur "
                           "an Auftragnehmer.") % {"s": supplier})
@@ -125,6 +132,8 @@ def voucher_upload(*, actor: Any, grant: Grant, line: BudgetLine, kind: str, sup
         raise FundingError(_("Bitte geben Sie den Lieferanten / Auftragnehmer an."))
     if not isinstance(amount_cents, int) or amount_cents <= 0:
         raise FundingError(_("Betrag: bitte einen positiven Betrag angeben."))
+    if (problem := cost_type_problem(line=line, cost_type=cost_type)) is not None:
+        raise FundingError(_("%(problem)s Der Beleg wurde nicht gespeichert.") % {"problem": problem})
     if date_ > timezone.localdate():
         raise FundingError(_("Datum: der Beleg darf nicht in der Zukunft liegen."))
     if is_kommune_name(supplier):

@@ -29,8 +29,8 @@ from ..permissions import (
 )
 from ..services import applications as services
 from ..services.reviews import reviewer_assign
-from ..workflow import EDITABLE_STATES, State, transitions_from
-from ._common import form_errors, need_login, run
+from ..workflow import EDITABLE_STATES, TRANSITIONS, State, transitions_from
+from ._common import confirm_step, form_errors, need_login, run
 
 ACTOR_ROWS_EXTRA = 3
 
@@ -87,7 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "own_assignment": application.assignments.filter(reviewer=user).first() if user.role == Role.REVIEWER
         else None,
-        "history": selectors.audit_for(application),
+        "history": selectors.application_history(user, application),
         "note_form": NoteForm(), "attach_form": AttachmentForm(),
         "grant": getattr(application, "grant", None) if hasattr(application, "grant") else None,
     }
@@ -184,9 +184,16 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not decision and application.state != to:
         decision.enforce()
     label = State(to).label
+    back = reverse("funding:application", args=[pk])
+    step = TRANSITIONS.get((application.state, to))
+    if step is not None and step.irreversible and (page := confirm_step(
+            request, title=step.label, action_label=step.label, back=back,
+            text=_("Bewerbung %(ref)s: „%(label)s“ (neuer Status: %(state)s).")
+            % {"ref": application.reference, "label": step.label, "state": label})) is not None:
+        return page
     return run(request, lambda: services.application_transition(
         actor=request.user, application=application, to=to, note=request.POST.get("note", "")),
-        success=_("Neuer Status: %(state)s.") % {"state": label}, back=reverse("funding:application", args=[pk]))
+        success=_("Neuer Status: %(state)s.") % {"state": label}, back=back)
 
 
 @require_POST

@@ -29,7 +29,7 @@ from ..forms import (
 from ..models import Call, CallStatus, Document, Voucher, VoucherStatus
 from ..permissions import can_apply, can_manage, can_read_all, can_view_call
 from ..services import calls as call_services
-from ._common import form_errors, need_login, run
+from ._common import confirm_step, form_errors, need_login, run
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -103,7 +103,7 @@ def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(request, _("Der Aufruf wurde gespeichert."))
                 return redirect("funding:call", pk=call.pk)
     else:
-        initial: dict[str, Any] = {"number_of_grants": 2}
+        initial: dict[str, Any] = {"number_of_grants": 2, "region": selectors.default_call_region(template=template)}
         if call is not None:
             initial = {f: getattr(call, f) for f in CallForm.base_fields}
         form = form_class(initial=initial)
@@ -214,6 +214,12 @@ def call_attachment_delete(request: HttpRequest, pk: int, document_pk: int) -> H
     can_manage(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     document = get_object_or_404(Document, pk=document_pk, call=call)
+    if (page := confirm_step(
+            request, title=_("Anlage löschen"), action_label=_("Ja, Anlage löschen"),
+            back=reverse("funding:call", args=[call.pk]) + "#h-attachments",
+            text=_("Die Anlage „%(name)s“ des Aufrufs „%(call)s“ wird mit ihrer Datei gelöscht.")
+            % {"name": document, "call": call.title})) is not None:
+        return page
     return run(request, lambda: call_services.call_attachment_delete(actor=request.user, call=call,
                                                                      document=document),
                success=_("Die Anlage „%(name)s“ wurde gelöscht.") % {"name": document},

@@ -16,9 +16,10 @@ from .. import letters, selectors
 from ..errors import FundingError
 from ..forms import ContractForm, PayForm, VoucherForm
 from ..models import Grant, Voucher
+from ..money import format_eur
 from ..permissions import can_manage, can_upload_voucher, can_view_grant
 from ..services import grants as services
-from ._common import form_errors, need_login, run
+from ._common import confirm_step, form_errors, need_login, run
 
 
 def _grant(request: HttpRequest, pk: int) -> Grant:
@@ -30,13 +31,17 @@ def _grant(request: HttpRequest, pk: int) -> Grant:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if (r := need_login(request)) is not None:
         return r
-    grant = _grant(request, pk)
+    return _render_detail(request, _grant(request, pk))
+
+
+def _render_detail(request: HttpRequest, grant: Grant, *, voucher_form: VoucherForm | None = None) -> HttpResponse:
+    """The grant page; after a refused upload with the bound voucher form, so what was typed stays."""
     office = bool(can_manage(request.user))
     contract = getattr(grant, "contract", None)
     return render(request, "funding/grant_detail.html", {
         "grant": grant, "application": grant.application, "lines": grant.lines.all(), "vouchers": grant.vouchers.all(),
         "office": office, "may_upload": bool(can_upload_voucher(request.user, grant)),
-        "voucher_form": VoucherForm(grant=grant, initial={"date": timezone.localdate()}),
+        "voucher_form": voucher_form or VoucherForm(grant=grant, initial={"date": timezone.localdate()}),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
         "contract": contract, "parties": contract.parties.all() if contract else [],
         "contract_form": ContractForm(initial={f: getattr(contract, f) for f in ContractForm.base_fields})
@@ -53,15 +58,20 @@ def voucher_upload(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     can_upload_voucher(request.user, grant).enforce()
     form = VoucherForm(request.POST, request.FILES, grant=grant)
-    back = reverse("funding:grant", args=[pk])
     if not form.is_valid():
         messages.error(request, _("Beleg nicht gespeichert. %(errors)s") % {"errors": form_errors(form)})
-        return redirect(back)
+        return _render_detail(request, grant, voucher_form=form)
     d = form.cleaned_data
-    return run(request, lambda: services.voucher_upload(
-        actor=request.user, grant=grant, line=d["line"], kind=d["kind"], supplier=d["supplier"],
-        amount_cents=d["amount"], cost_type=d["cost_type"], date_=d["date"], upload=d["file"],
-        description=d["description"], quote=d["quote"]), success=_("Beleg gespeichert."), back=back)
+    try:
+        services.voucher_upload(
+            actor=request.user, grant=grant, line=d["line"], kind=d["kind"], supplier=d["supplier"],
+            amount_cents=d["amount"], cost_type=d["cost_type"], date_=d["date"], upload=d["file"],
+            description=d["description"], quote=d["quote"])
+    except FundingError as exc:
+        messages.error(request, str(exc))
+        return _render_detail(request, grant, voucher_form=form)
+    messages.success(request, _("Beleg gespeichert."))
+    return redirect("funding:grant", pk=pk)
 
 
 def _voucher(request: HttpRequest, pk: int) -> Voucher:
@@ -77,6 +87,13 @@ def voucher_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return r
     voucher = _voucher(request, pk)
     back = reverse("funding:grant", args=[voucher.grant_id])
+    if action in ("approve", "pay") and (page := confirm_step(
+            request, back=back,
+            title=_("Rechnung freigeben") if action == "approve" else _("Zahlung erfassen"),
+            action_label=_("Ja, freigeben und buchen") if action == "approve" else _("Ja, Zahlung buchen"),
+            text=_("%(voucher)s über %(amount)s. Die Buchung ist endgültig und kann nicht gelöscht werden.")
+            % {"voucher": voucher, "amount": format_eur(voucher.amount_cents)})) is not None:
+        return page
     if action == "check":
         return run(request, lambda: services.voucher_check(actor=request.user, voucher=voucher,
                                                            note=request.POST.get("note", "")),

@@ -14,7 +14,7 @@ from ..errors import FundingError
 from ..models import ReviewAssignment
 from ..permissions import can_review
 from ..services.reviews import conflict_declare, review_save
-from ._common import need_login, run
+from ._common import confirm_step, need_login, run
 
 
 def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
@@ -41,10 +41,16 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 problems.append(_("„%(c)s“: Punkte als ganze Zahl.") % {"c": c.name})
                 continue
             scores[c.pk] = (int(raw) if raw else None, request.POST.get(f"reason-{c.pk}", ""))
+        submit = request.POST.get("submit") == "1"
         if problems:
             messages.error(request, " ".join(problems))
+        elif submit and (page := confirm_step(
+                request, title=_("Bewertung abgeben"), action_label=_("Bewertung endgültig abgeben"),
+                back=reverse("funding:review", args=[pk]),
+                text=_("Ihre Bewertung der Bewerbung %(ref)s wird abgegeben und kann danach nicht mehr geändert "
+                       "werden.") % {"ref": application.reference})) is not None:
+            return page
         else:
-            submit = request.POST.get("submit") == "1"
             try:
                 review_save(actor=request.user, assignment=assignment, scores=scores, submit=submit)
             except FundingError as exc:
@@ -71,6 +77,12 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
     if (r := need_login(request)) is not None:
         return r
     assignment = _assignment(request, pk)
+    if (page := confirm_step(
+            request, title=_("Befangenheit erklären"), action_label=_("Ja, ich bin befangen"),
+            back=reverse("funding:review", args=[pk]),
+            text=_("Sie erklären sich für die Bewerbung %(ref)s als befangen. Danach können Sie sie weder lesen "
+                   "noch bewerten.") % {"ref": assignment.application.reference})) is not None:
+        return page
     return run(request, lambda: conflict_declare(actor=request.user, assignment=assignment,
                                                  note=request.POST.get("note", "")),
                success=_("Befangenheit erklärt. Die Bewerbung ist für Sie jetzt gesperrt."),

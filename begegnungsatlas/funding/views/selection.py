@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,12 +36,14 @@ def selection(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         can_manage(request.user).enforce()
         selected = [int(x) for x in request.POST.getlist("selected") if x.isdigit()]
-        reasons = {s.application.pk: request.POST.get(f"reason-{s.application.pk}", "")
-                   for s in result["ranking"]}
-        for a in result["unscored"]:
-            reasons[a.pk] = request.POST.get(f"reason-{a.pk}", "")
+        deferred = [int(x) for x in request.POST.getlist("deferred") if x.isdigit()]
+        reasons = {a.pk: request.POST.get(f"reason-{a.pk}", "")
+                   for a in [s.application for s in result["ranking"]] + result["unscored"]}
         try:
-            selection_decide(actor=request.user, call=call, selected=selected, reasons=reasons,
+            if request.POST.get("confirm") != "1":
+                raise FundingError(_("Bitte bestätigen Sie, dass die Entscheidung endgültig ist und die Bescheide "
+                                     "versandt werden. Es wurde nichts gespeichert."))
+            selection_decide(actor=request.user, call=call, selected=selected, reasons=reasons, deferred=deferred,
                              note=_("Abzug %(p)s Punkte, Radius %(r)s km, eine je Kommune: %(o)s")
                              % {"p": penalty, "r": radius, "o": _("ja") if one else _("nein")})
         except FundingError as exc:
@@ -47,7 +51,24 @@ def selection(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Entscheidung gespeichert; die Bescheide wurden versandt."))
             return redirect("funding:call", pk=call.pk)
+        # Keep what the planner typed and ticked: the form is shown again with the posted values.
+        rows = _decision_rows(result, selected=set(selected), deferred=set(deferred), reasons=reasons)
+    else:
+        rows = _decision_rows(result, selected=set(result["spread_ids"]),
+                              deferred={a.pk for a in result["unscored"]}, reasons={})
     return render(request, "funding/selection.html", {
         "call": call, "params": params, "result": result, "penalty": penalty, "radius": radius, "one": one,
-        "may_manage": bool(can_manage(request.user)), "posted": request.POST if request.method == "POST" else None,
+        "may_manage": bool(can_manage(request.user)), "rows": rows,
+        "confirm_checked": request.method == "POST" and request.POST.get("confirm") == "1",
     })
+
+
+def _decision_rows(result: dict[str, Any], *, selected: set[int], deferred: set[int],
+                   reasons: dict[int, str]) -> list[dict[str, Any]]:
+    """One row per application in review for the decision form: scored ones first (by rank), then unscored."""
+    rows = [{"application": s.application, "total": s.total, "scored": True,
+             "selected": s.application.pk in selected, "deferred": s.application.pk in deferred,
+             "reason": reasons.get(s.application.pk, "")} for s in result["ranking"]]
+    rows += [{"application": a, "total": None, "scored": False, "selected": False, "deferred": a.pk in deferred,
+              "reason": reasons.get(a.pk, "")} for a in result["unscored"]]
+    return rows

@@ -47,13 +47,12 @@
   Promise.all([load(el.dataset.geometryUrl), valuesUrl ? load(valuesUrl) : Promise.resolve(null)]).then(function (res) {
     var geo = res[0], vals = res[1];
     var colours = vals && vals.legend ? vals.legend.map(function (c) { return c.colour; }) : [];
-    var nf = new Intl.NumberFormat(document.documentElement.lang || "de",
-      { minimumFractionDigits: vals ? vals.decimals : 0, maximumFractionDigits: vals ? vals.decimals : 0 });
     var unit = vals && vals.unit ? " " + vals.unit : "";
+    // v[3] is the value formatted by the server exactly as in the table, legend and exports (rounded, grouped).
     var styleFor = window.atlasStyle || function (id) {
       var v = vals && vals.values[id];
       if (!v || v[1] < 0) { return { fillColor: HATCH, text: v ? (vals.status_text[v[2]] || "–") : "–" }; }
-      return { fillColor: colours[v[1]], text: nf.format(v[0]) + unit };
+      return { fillColor: colours[v[1]], text: v[3] + unit };
     };
     var group = L.featureGroup();
     geo.areas.forEach(function (a) {

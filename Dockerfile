@@ -1,0 +1,27 @@
+# Begegnungsatlas in a container: the demo (default command) and the whole test suite (`./run suite`).
+#   docker compose up demo                       → http://127.0.0.1:8000 (demo accounts are printed on start)
+#   docker compose run --rm test                 → ruff, mypy, suite on SQLite, then on the PostgreSQL service
+FROM python:3.11-slim
+
+# chromium: the browser tests drive Debian's chromium through Playwright (no browser download);
+# postgresql-client: pg_isready; fonts: readable PDFs and screenshots.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      chromium postgresql-client fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    BEGEGNUNGSATLAS_DATA_DIR=/data
+
+WORKDIR /app
+# Dependencies first (pinned in pyproject.toml): a code change does not reinstall them.
+COPY pyproject.toml README.md ./
+COPY begegnungsatlas/__init__.py begegnungsatlas/__init__.py
+RUN pip install --no-cache-dir -e ".[demo,test,peers]"
+COPY . .
+
+VOLUME /data
+EXPOSE 8000
+CMD ["begegnungsatlas", "demo", "--host", "0.0.0.0", "--port", "8000"]
