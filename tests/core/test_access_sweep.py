@@ -26,6 +26,10 @@ PUBLIC = {
     "atlas:catalogue_export", "atlas:indicator",
     # The list of calls and a published call with its public attachments are public by design.
     "funding:index", "funding:call",
+    # The published Werkzeugkatalog, its PDF and the Werkstattplan are public; drafts answer 404 there.
+    "measures:catalogue", "measures:catalogue_pdf", "measures:plan", "measures:detail",
+    # Participation: citizens answer surveys and report problems without an account.
+    "participation:index", "participation:privacy",
 }
 
 
@@ -52,11 +56,16 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     from begegnungsatlas.atlas.models import Area, Indicator
     from begegnungsatlas.funding import demo as funding_demo
     from begegnungsatlas.funding.models import Application, Document, Grant, ReviewAssignment, Voucher
+    from begegnungsatlas.measures import demo as measures_demo
+    from begegnungsatlas.measures.models import Handlungsfeld, Werkzeugblatt
     from begegnungsatlas.places.models import Suggestion
     from begegnungsatlas.places.services.places import place_create
 
     atlas_demo.indicators_dortmund(out=lambda *_a: None)
     funding_demo.load(out=lambda *_a: None)
+    measures_demo.load(out=lambda *_a: None)
+    planned = Werkzeugblatt.objects.select_related("measure").first()
+    assert planned is not None
     place = place_create(actor=planner, data={"name": "Treff", "lon": 7.4653, "lat": 51.5136})
     suggestion = Suggestion.objects.create(kind="new_place", name="Vorschlag")
     application = Application.objects.exclude(grant=None).first() or Application.objects.first()
@@ -90,6 +99,9 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:call_status": {"pk": str(application.call_id)},
         "funding:call_extension": {"pk": str(application.call_id)},
         "funding:selection": {"pk": str(application.call_id)},
+        **{f"measures:{n}": {"pk": str(planned.measure_id)}
+           for n in ("edit", "sheet", "step_add", "step_done", "note_add")},
+        "measures:field_edit": {"pk": str(Handlungsfeld.objects.first().pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
@@ -110,7 +122,8 @@ def _refused(response: Any) -> bool:
 def test_the_sweep_covers_the_protected_areas():
     names = {name for name, _route in _protected_routes()}
     for expected in ("web:dashboard", "places:moderation", "places:edit", "places_import:upload", "atlas:import",
-                     "funding:application", "funding:grant", "funding:audit", "funding:export"):
+                     "funding:application", "funding:grant", "funding:audit", "funding:export",
+                     "measures:edit", "measures:sheet", "measures:note_add"):
         assert expected in names
 
 

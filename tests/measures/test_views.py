@@ -1,0 +1,152 @@
+"""Catalogue, detail, Werkstattplan, PDF and the edit pages, with role denials."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+
+from begegnungsatlas.measures.models import Measure, ProgressNote, Step
+
+from .conftest import JUELICH, measure_titles
+
+
+def test_catalogue_lists_published_measures_grouped_by_field(client, catalogue):
+    response = client.get(reverse("measures:catalogue"))
+    assert response.status_code == 200
+    assert measure_titles(response) == {"Lernpatenschaften", "Wohnberatung"}
+    assert [f.slug for f, _ms in response.context["groups"]] == ["bildung", "wohnen"]
+    assert "Lernen vor Ort" in response.content.decode()
+
+
+def test_catalogue_filters(client, catalogue):
+    url = reverse("measures:catalogue")
+    assert measure_titles(client.get(url, {"feld": "wohnen"})) == {"Wohnberatung"}
+    assert measure_titles(client.get(url, {"art": "existing"})) == {"Wohnberatung"}
+    assert measure_titles(client.get(url, {"zielgruppe": "senioren"})) == {"Lernpatenschaften"}
+    assert measure_titles(client.get(url, {"gebiet": catalogue["dueren"].pk})) == {"Lernpatenschaften"}
+    assert measure_titles(client.get(url, {"q": "beratung"})) == {"Wohnberatung"}
+
+
+def test_catalogue_bad_filter_is_a_400_with_the_form(client, catalogue):
+    response = client.get(reverse("measures:catalogue"), {"art": "lila"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["art"]
+
+
+def test_the_planner_sees_drafts_the_public_does_not(client, catalogue, planner):
+    draft = catalogue["draft"]
+    assert client.get(reverse("measures:detail", args=[draft.pk])).status_code == 404
+    client.force_login(planner)
+    assert "Geheimer Entwurf" in measure_titles(client.get(reverse("measures:catalogue")))
+    assert client.get(reverse("measures:detail", args=[draft.pk])).status_code == 200
+
+
+def test_detail_shows_sheet_but_notes_only_to_partners(client, catalogue, planner, editor_dueren):
+    m = catalogue["published"]
+    ProgressNote.objects.create(sheet=m.sheet, author=planner, author_label="planner", text="interne Notiz")
+    page = client.get(reverse("measures:detail", args=[m.pk])).content.decode()
+    assert "Auftakt" in page
+    assert "12.500,00 €" in page
+    assert "interne Notiz" not in page
+    client.force_login(editor_dueren)
+    page = client.get(reverse("measures:detail", args=[m.pk])).content.decode()
+    assert "interne Notiz" in page
+    assert reverse("measures:note_add", args=[m.pk]) in page
+
+
+def test_werkstattplan_timeline_and_table(client, catalogue):
+    response = client.get(reverse("measures:plan"))
+    assert response.status_code == 200
+    timeline = response.context["timeline"]
+    assert [r.measure.title for r in timeline.rows] == ["Lernpatenschaften"]
+    assert timeline.start == date(2025, 1, 1)
+    assert timeline.end == date(2026, 12, 31)
+    row = timeline.rows[0]
+    assert row.span.x == 0.0
+    assert 0 < row.span.width < 100
+    assert dict((v, n) for v, _l, n in timeline.status_counts)["active"] == 1
+    page = response.content.decode()
+    assert "<svg" in page
+    assert "<table" in page
+    assert "01.01.2025" in page
+
+
+def test_catalogue_pdf(client, catalogue):
+    response = client.get(reverse("measures:catalogue_pdf"), {"feld": "bildung"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_planner_creates_a_measure_through_the_form(client, catalogue, planner):
+    client.force_login(planner)
+    response = client.post(reverse("measures:create"), {
+        "handlungsfeld": catalogue["bildung"].pk, "number": "B-02", "title": "Lesepaten", "kind": "new",
+        "description": "", "responsible_office": "", "target_groups": [catalogue["seniors"].pk],
+        "partner_kommunen": [catalogue["dueren"].pk], "is_published": "on",
+        "links-TOTAL_FORMS": "2", "links-INITIAL_FORMS": "0", "links-MIN_NUM_FORMS": "0", "links-MAX_NUM_FORMS": "20",
+        "links-0-title": "Projekt", "links-0-url": "https://example.org/lesen", "links-1-title": "", "links-1-url": "",
+    })
+    m = Measure.objects.get(title="Lesepaten")
+    assert response.status_code == 302
+    assert [link.title for link in m.links.all()] == ["Projekt"]
+    assert list(m.partner_kommunen.all()) == [catalogue["dueren"]]
+
+
+def test_planner_edits_the_sheet_through_formsets(client, catalogue, planner):
+    client.force_login(planner)
+    m = catalogue["other"]
+    data = {"goals": "Beratung ausbauen", "resources": "", "cost_euros": "1000,50", "status": "planned",
+            "steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0",
+            "steps-MAX_NUM_FORMS": "100",
+            "steps-0-title": "Start", "steps-0-owner": "Amt", "steps-0-start": "2025-01-01",
+            "steps-0-end": "2025-02-01", "steps-1-title": "", "steps-1-start": "", "steps-1-end": "",
+            "ind-TOTAL_FORMS": "1", "ind-INITIAL_FORMS": "0", "ind-MIN_NUM_FORMS": "0", "ind-MAX_NUM_FORMS": "30",
+            "ind-0-description": "", "ind-0-target": ""}
+    response = client.post(reverse("measures:sheet", args=[m.pk]), data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    m.refresh_from_db()
+    assert m.sheet.cost_cents == 100050
+    assert [s.title for s in m.sheet.steps.all()] == ["Start"]
+    bad = data | {"steps-0-end": "2024-01-01"}
+    response = client.post(reverse("measures:sheet", args=[m.pk]), bad)
+    assert response.status_code == 400
+    assert "Das Ende liegt vor dem Beginn." in response.content.decode()
+    assert Step.objects.get(sheet=m.sheet).end == date(2025, 2, 1)
+
+
+def test_edit_pages_refuse_non_planners(client, catalogue, editor_dueren):
+    m = catalogue["published"]
+    for name in ("measures:edit", "measures:sheet"):
+        assert client.get(reverse(name, args=[m.pk])).status_code == 302  # anonymous → login
+    client.force_login(editor_dueren)
+    for name in ("measures:edit", "measures:sheet"):
+        assert client.get(reverse(name, args=[m.pk])).status_code == 403
+        assert client.post(reverse(name, args=[m.pk]), {"title": "gekapert"}).status_code == 403
+    assert client.get(reverse("measures:create")).status_code == 403
+    assert client.get(reverse("measures:field_edit", args=[catalogue["bildung"].pk])).status_code == 403
+    assert Measure.objects.get(pk=m.pk).title == "Lernpatenschaften"
+
+
+def test_partner_adds_a_step_non_partner_is_refused(client, catalogue, editor_dueren, make_user):
+    m = catalogue["published"]
+    client.force_login(editor_dueren)
+    response = client.post(reverse("measures:step_add", args=[m.pk]), {
+        "step-title": "Elternabend", "step-owner": "Stadt", "step-start": "2025-05-01", "step-end": "2025-05-01"})
+    assert response.status_code == 302
+    assert m.sheet.steps.filter(title="Elternabend").exists()
+    client.force_login(make_user("kommune_editor", kommune_code=JUELICH))
+    response = client.post(reverse("measures:note_add", args=[m.pk]), {"note-text": "fremd"})
+    assert response.status_code == 403
+    step = m.sheet.steps.first()
+    assert client.post(reverse("measures:step_done", args=[m.pk]), {"step": step.pk, "done": "on"}).status_code == 403
+    assert not ProgressNote.objects.exists()
+
+
+def test_mine_lists_partner_measures(client, catalogue, operator, make_user):
+    client.force_login(operator)
+    response = client.get(reverse("measures:mine"))
+    assert [m.title for m in response.context["measures"]] == ["Lernpatenschaften"]
+    client.force_login(make_user("reviewer"))
+    assert client.get(reverse("measures:mine")).status_code == 403
