@@ -30,6 +30,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         can_manage_places,
         can_moderate,
     )
+    from begegnungsatlas.measures.selectors import measures_for_contributor
+    from begegnungsatlas.participation.permissions import can_manage_participation, can_moderate_reports
+    from begegnungsatlas.participation.selectors import reports_pending
     from begegnungsatlas.places.selectors.editor import places_editable_by, suggestions_pending
 
     user = request.user
@@ -42,6 +45,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_moderate": moderate,
         "pending_count": suggestions_pending().count() if moderate else 0,
         "can_import": can_import(user).allowed,
+        "my_measures_count": measures_for_contributor(user).count(),
+        "can_manage_surveys": can_manage_participation(user).allowed,
+        "reports_pending_count": reports_pending().count() if can_moderate_reports(user).allowed else None,
     })
 
 

@@ -29,7 +29,10 @@ PUBLIC = {
     # The published Werkzeugkatalog, its PDF and the Werkstattplan are public; drafts answer 404 there.
     "measures:catalogue", "measures:catalogue_pdf", "measures:plan", "measures:detail",
     # Participation: citizens answer surveys and report problems without an account.
-    "participation:index", "participation:privacy",
+    "participation:index", "participation:privacy", "participation:survey_answer", "participation:survey_thanks",
+    "participation:report", "participation:report_thanks", "participation:reports",
+    # Results and their export only when the planner released them (404 otherwise); photos only when published.
+    "participation:survey_results", "participation:survey_export", "participation:report_photo",
 }
 
 
@@ -64,6 +67,12 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     atlas_demo.indicators_dortmund(out=lambda *_a: None)
     funding_demo.load(out=lambda *_a: None)
     measures_demo.load(out=lambda *_a: None)
+    from begegnungsatlas.participation import demo as participation_demo
+    from begegnungsatlas.participation.models import Report, Survey
+
+    participation_demo.load(out=lambda *_a: None)
+    survey, report = Survey.objects.first(), Report.objects.first()
+    assert survey is not None and report is not None
     planned = Werkzeugblatt.objects.select_related("measure").first()
     assert planned is not None
     place = place_create(actor=planner, data={"name": "Treff", "lon": 7.4653, "lat": 51.5136})
@@ -102,6 +111,9 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         **{f"measures:{n}": {"pk": str(planned.measure_id)}
            for n in ("edit", "sheet", "step_add", "step_done", "note_add")},
         "measures:field_edit": {"pk": str(Handlungsfeld.objects.first().pk)},
+        **{f"participation:{n}": {"pk": str(survey.pk)}
+           for n in ("survey_edit", "survey_publish", "survey_to_atlas")},
+        "participation:moderation_detail": {"pk": str(report.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
@@ -123,7 +135,8 @@ def test_the_sweep_covers_the_protected_areas():
     names = {name for name, _route in _protected_routes()}
     for expected in ("web:dashboard", "places:moderation", "places:edit", "places_import:upload", "atlas:import",
                      "funding:application", "funding:grant", "funding:audit", "funding:export",
-                     "measures:edit", "measures:sheet", "measures:note_add"):
+                     "measures:edit", "measures:sheet", "measures:note_add", "participation:surveys",
+                     "participation:moderation_detail", "participation:counts_to_atlas"):
         assert expected in names
 
 
