@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
@@ -18,7 +19,7 @@ from begegnungsatlas.atlas.models import Area, AreaLevel
 from .models import QuestionKind, Report, ReportCategory, ReportKind, ReportStatus, Survey
 from .services.surveys import response_submit, survey_publish, survey_save
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {"text": "Engagieren Sie sich ehrenamtlich?", "kind": QuestionKind.SINGLE, "required": True,
      "choices": ["ja, regelmäßig", "ja, gelegentlich", "nein"]},
     {"text": "Was würde Ihnen das Engagement erleichtern?", "kind": QuestionKind.MULTIPLE,

@@ -24,15 +24,15 @@ def data_sources(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What this person can do, by role: their places, the moderation queue, import, atlas, funding."""
+    from begegnungsatlas.measures.selectors import measures_for_contributor
+    from begegnungsatlas.participation.permissions import can_manage_participation, can_moderate_reports
+    from begegnungsatlas.participation.selectors import reports_pending
     from begegnungsatlas.places.permissions import (
         can_create_place,
         can_import,
         can_manage_places,
         can_moderate,
     )
-    from begegnungsatlas.measures.selectors import measures_for_contributor
-    from begegnungsatlas.participation.permissions import can_manage_participation, can_moderate_reports
-    from begegnungsatlas.participation.selectors import reports_pending
     from begegnungsatlas.places.selectors.editor import places_editable_by, suggestions_pending
 
     user = request.user

@@ -72,7 +72,8 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
 
     participation_demo.load(out=lambda *_a: None)
     survey, report = Survey.objects.first(), Report.objects.first()
-    assert survey is not None and report is not None
+    assert survey is not None
+    assert report is not None
     planned = Werkzeugblatt.objects.select_related("measure").first()
     assert planned is not None
     place = place_create(actor=planner, data={"name": "Treff", "lon": 7.4653, "lat": 51.5136})

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.selectors.areas import area_assignment
-from begegnungsatlas.core.ratelimit import client_hash, rate_count, rate_exceeded  # noqa: F401 - client_hash re-exported
+from begegnungsatlas.core.ratelimit import client_hash as client_hash  # re-exported for the views
+from begegnungsatlas.core.ratelimit import rate_count, rate_exceeded
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import PlaceError
