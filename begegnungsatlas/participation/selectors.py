@@ -19,6 +19,10 @@ THRESHOLD = 5
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE}
 
 
+def surveys_for_planner() -> QuerySet[Survey]:
+    return Survey.objects.annotate(n_responses=Count("responses"))
+
+
 def surveys_open() -> QuerySet[Survey]:
     now = timezone.now()
     return Survey.objects.filter(is_published=True, opens_at__lte=now, closes_at__gt=now)
@@ -117,6 +121,11 @@ def area_table(question: Question) -> AreaTable:
 def survey_results(survey: Survey) -> list[tuple[QuestionResult, AreaTable | None]]:
     questions = survey.questions.prefetch_related("answers")
     return [(question_result(q), area_table(q) if q.kind in CHOICE_KINDS else None) for q in questions]
+
+
+def free_texts(question: Question) -> list[str]:
+    """Free-text answers, for the planner's eyes only (never public, never exported: they may name people)."""
+    return [t for t in question.answers.exclude(text="").values_list("text", flat=True)]
 
 
 def export_rows(survey: Survey) -> tuple[list[str], list[list[Any]]]:

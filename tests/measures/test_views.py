@@ -150,3 +150,17 @@ def test_mine_lists_partner_measures(client, catalogue, operator, make_user):
     assert [m.title for m in response.context["measures"]] == ["Lernpatenschaften"]
     client.force_login(make_user("reviewer"))
     assert client.get(reverse("measures:mine")).status_code == 403
+
+
+def test_catalogue_queries_do_not_grow_with_the_number_of_measures(client, catalogue, planner,
+                                                                     django_assert_max_num_queries):
+    from begegnungsatlas.measures.services import measure_save
+
+    url = reverse("measures:catalogue")
+    client.get(url)
+    for i in range(15):
+        measure_save(actor=planner, data={"handlungsfeld": catalogue["bildung"], "title": f"Extra {i}",
+                                          "kind": "new", "is_published": True})
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert len(measure_titles(response)) == 17

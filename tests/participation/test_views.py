@@ -68,3 +68,14 @@ def test_privacy_page_is_german_and_names_the_period(client, settings):
     assert "Datenschutzhinweise" in page
     assert "90 Tage" in page
     assert "keine IP-Adresse" in page
+
+
+def test_free_texts_only_for_the_planner(client, survey, planner):
+    from begegnungsatlas.participation.services.surveys import response_submit
+
+    response_submit(survey=survey, client="t", answers={q(survey, "single").pk: 0,
+                                                         q(survey, "text").pk: "Erika aus der Lindenstraße"})
+    url = reverse("participation:survey_results", args=[survey.pk])
+    assert "Lindenstraße" not in client.get(url).content.decode()
+    client.force_login(planner)
+    assert "Lindenstraße" in client.get(url).content.decode()

@@ -135,7 +135,8 @@ def response_submit(*, survey: Survey, answers: dict[int, Any], client: str, hon
     """Store one anonymous response. ``answers`` maps question id → cleaned value.
 
     Honeypot filled → nothing stored, ``None`` (bots see the same thank-you page). No IP address and no
-    time of day are stored (only the date), so answers cannot be matched to server logs.
+    time of day are stored (only the date), and no audit event is written, so answers cannot be matched to
+    server logs.
     """
     if honeypot.strip():
         return None
@@ -164,7 +165,8 @@ def response_submit(*, survey: Survey, answers: dict[int, Any], client: str, hon
     response = Response.objects.create(survey=survey, area=response_area)
     Answer.objects.bulk_create([Answer(response=response, question=q, **f) for q, f in rows])
     rate_count(scope=scope, client=client)
-    audit_record(actor=None, action="participation.response_submit", obj=survey, note=f"response {response.pk}")
+    # Deliberately no audit event per response: its timestamp and order would tie an anonymous response to
+    # a point in time (and so to web server logs).
     return response
 
 

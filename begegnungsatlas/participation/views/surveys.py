@@ -62,8 +62,10 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     if not _results_allowed(request, survey):
         raise Http404
+    manage = can_manage_participation(request.user).allowed
+    texts = {q.pk: selectors.free_texts(q) for q in survey.questions.filter(kind=QuestionKind.TEXT)} if manage else {}
     return render(request, "participation/survey_results.html", {
-        "survey": survey, "results": selectors.survey_results(survey),
+        "survey": survey, "results": selectors.survey_results(survey), "free_texts": texts,
         "can_manage": can_manage_participation(request.user).allowed, "atlas_form": ResultToAtlasForm(),
     })
 
@@ -85,7 +87,7 @@ def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def survey_list(request: HttpRequest) -> HttpResponse:
     if (denied := denied_response(request, can_manage_participation(request.user))) is not None:
         return denied
-    return render(request, "participation/survey_list.html", {"surveys": Survey.objects.all()})
+    return render(request, "participation/survey_list.html", {"surveys": selectors.surveys_for_planner()})
 
 
 def _question_rows(survey: Survey | None) -> list[dict[str, Any]] | None:
