@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -145,59 +146,50 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=status)
 
 
-def _contribution(request: HttpRequest, pk: int) -> tuple[Measure | None, HttpResponse | None]:
+def _contribute(request: HttpRequest, pk: int, form: Any, action: Callable[[Measure, dict[str, Any]], Any],
+                *, invalid: str, success: str) -> HttpResponse:
+    """The partners' POST endpoints: permission, form, one service call, a message, back to the measure."""
     measure = get_object_or_404(Measure, pk=pk)
-    denied = denied_response(request, can_contribute(request.user, measure))
-    return measure, denied
+    if (denied := denied_response(request, can_contribute(request.user, measure))) is not None:
+        return denied
+    if not form.is_valid():
+        messages.error(request, invalid % {"e": _form_errors(form)})
+        return redirect("measures:detail", pk=pk)
+    try:
+        action(measure, form.cleaned_data)
+    except MeasureError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("measures:detail", pk=pk)
 
 
 @require_POST
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    measure, denied = _contribution(request, pk)
-    if denied is not None or measure is None:
-        return denied or HttpResponse(status=404)
-    form = StepAddForm(request.POST, prefix="step")
-    if not form.is_valid():
-        messages.error(request, _("Der Schritt wurde nicht gespeichert: %(e)s") % {"e": _form_errors(form)})
-        return redirect("measures:detail", pk=pk)
-    try:
-        services.step_add(actor=request.user, measure=measure, data=form.cleaned_data)
-    except MeasureError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Der Schritt wurde hinzugefügt."))
-    return redirect("measures:detail", pk=pk)
+    return _contribute(
+        request, pk, StepAddForm(request.POST, prefix="step"),
+        lambda measure, data: services.step_add(actor=request.user, measure=measure, data=data),
+        invalid=_("Der Schritt wurde nicht gespeichert: %(e)s"), success=_("Der Schritt wurde hinzugefügt."))
+
+
+def _set_done(request: HttpRequest, measure: Measure, data: dict[str, Any]) -> Step:
+    step = get_object_or_404(Step, pk=data["step"], sheet__measure=measure)
+    return services.step_set_done(actor=request.user, step=step, done=data["done"])
 
 
 @require_POST
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
-    measure, denied = _contribution(request, pk)
-    if denied is not None or measure is None:
-        return denied or HttpResponse(status=404)
-    form = StepDoneForm(request.POST)
-    if form.is_valid():
-        step = get_object_or_404(Step, pk=form.cleaned_data["step"], sheet__measure=measure)
-        services.step_set_done(actor=request.user, step=step, done=form.cleaned_data["done"])
-        messages.success(request, _("Der Schritt wurde aktualisiert."))
-    return redirect("measures:detail", pk=pk)
+    return _contribute(
+        request, pk, StepDoneForm(request.POST), lambda measure, data: _set_done(request, measure, data),
+        invalid=_("Der Schritt wurde nicht gespeichert: %(e)s"), success=_("Der Schritt wurde aktualisiert."))
 
 
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    measure, denied = _contribution(request, pk)
-    if denied is not None or measure is None:
-        return denied or HttpResponse(status=404)
-    form = NoteForm(request.POST, prefix="note")
-    if not form.is_valid():
-        messages.error(request, _("Die Notiz wurde nicht gespeichert: %(e)s") % {"e": _form_errors(form)})
-        return redirect("measures:detail", pk=pk)
-    try:
-        services.note_add(actor=request.user, measure=measure, text=form.cleaned_data["text"])
-    except MeasureError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Die Notiz wurde gespeichert."))
-    return redirect("measures:detail", pk=pk)
+    return _contribute(
+        request, pk, NoteForm(request.POST, prefix="note"),
+        lambda measure, data: services.note_add(actor=request.user, measure=measure, text=data["text"]),
+        invalid=_("Die Notiz wurde nicht gespeichert: %(e)s"), success=_("Die Notiz wurde gespeichert."))
 
 
 def _form_errors(form: Any) -> str:
