@@ -1,10 +1,15 @@
 """Small-number suppression of count tables (statistical disclosure control).
 
 A table of counts is published with its row totals, column totals and grand total. A count below the
-threshold is not shown (*primary* suppression). Because the margins are shown, a single hidden cell in a row
-or column could be worked out by subtraction; so wherever a row or column (including its total) has exactly
-one hidden entry, the smallest visible entry of it is hidden as well (*secondary* suppression), until no row or
-column has exactly one hidden entry.
+threshold is not shown (*primary* suppression). Because the margins are shown, hidden cells could be worked out
+by subtraction, so the smallest visible entry of a row or column is hidden as well (*secondary* suppression)
+wherever
+
+- exactly one entry of it (cells and total) is hidden: that one follows from the others; or
+- its total is shown and the hidden cells add up to less than the threshold: together they would be a small
+  number (hidden cells that add up to 0 would all be known to be 0),
+
+until no row or column is in either case.
 
 >>> m = suppress([[10, 3, 12], [7, 8, 20]])
 >>> m.cells
@@ -71,8 +76,13 @@ def suppress(table: Sequence[Sequence[int]], threshold: int = 5) -> Mask:
         for group in groups:
             if len(group) < 2:
                 continue
-            if sum(1 for key in group if key in hidden) == 1:
+            hidden_members = [key for key in group if key in hidden]
+            total_shown = group[-1] not in hidden
+            if len(hidden_members) == 1 or (
+                    hidden_members and total_shown and sum(value[k] for k in hidden_members) < threshold):
                 visible = [key for key in group if key not in hidden]
+                if not visible:
+                    continue
                 # hide the smallest visible entry, preferring inner cells over margins (key[0] orders them)
                 hidden.add(min(visible, key=lambda k: (value[k], k[0])))
                 changed = True

@@ -62,7 +62,8 @@ def load(*, out: Callable[[str], object] = print) -> None:
     today = timezone.localdate()
     indicator = Indicator.objects.filter(is_internal=False).first()
     for n, measure in enumerate(created[1::2][:3]):
-        start = today.replace(day=1) + timedelta(days=60 * n)
+        # the finished example lies in the past, the others start now and later
+        start = today.replace(day=1) + timedelta(days=60 * n if n < 2 else -330)
         sheet_save(actor=None, check_permission=False, measure=measure, data={
             "goals": "Beispiel: Ziele des Werkzeugs, in kleinen Schritten geplant.",
             "resources": "Beispiel: Personal, Räume, Sachmittel.",

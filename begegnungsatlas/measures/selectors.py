@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from begegnungsatlas.core.models import Role
 from begegnungsatlas.core.permissions import has_role, is_authenticated
@@ -113,6 +114,7 @@ class Timeline:
     end: date | None
     years: list[tuple[int, float]]  # (year, x percent of 1 January)
     status_counts: list[tuple[str, str, int]]  # (status value, label, count)
+    today_x: float | None = None  # percent position of today's date, when it lies on the axis
 
 
 def _pos(d: date, start: date, days: int) -> float:
@@ -151,4 +153,6 @@ def werkstattplan(*, user: Any = None) -> Timeline:
         rows.append(row)
     counts = Counter(sheet.status for sheet in sheets)
     status_counts = [(value, str(label), counts.get(value, 0)) for value, label in SheetStatus.choices]
-    return Timeline(rows=rows, start=start, end=end, years=years, status_counts=status_counts)
+    today = timezone.localdate()
+    today_x = _pos(today, start, max((end - start).days, 1)) if start and end and start <= today <= end else None
+    return Timeline(rows=rows, start=start, end=end, years=years, status_counts=status_counts, today_x=today_x)

@@ -7,6 +7,7 @@ volunteer engagement); its questions and the answers are invented examples and s
 from __future__ import annotations
 
 import importlib
+import random
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from begegnungsatlas.atlas.models import Area, AreaLevel
 from .models import QuestionKind, Report, ReportCategory, ReportKind, ReportStatus, Survey
 from .services.surveys import response_submit, survey_publish, survey_save
 
+RESPONSES = 60
 QUESTIONS: list[dict[str, Any]] = [
     {"text": "Engagieren Sie sich ehrenamtlich?", "kind": QuestionKind.SINGLE, "required": True,
      "choices": ["ja, regelmäßig", "ja, gelegentlich", "nein"]},
@@ -55,9 +57,12 @@ def load(*, out: Callable[[str], object] = print) -> None:
                    closes_at=now + timedelta(days=60))
     questions = list(survey.questions.all())
     kommunen = list(Area.objects.filter(level=level).order_by("name")[:3])
-    for i in range(36):
-        answers = {questions[0].pk: i % 3, questions[1].pk: [i % 4, (i + 1) % 4], questions[2].pk: i % 5,
-                   questions[3].pk: float(2 + i % 9), questions[4].pk: kommunen[i % len(kommunen)]}
+    rng = random.Random(2020)  # invented example answers, the same on every load
+    for i in range(RESPONSES):
+        answers = {questions[0].pk: rng.choices(range(3), weights=[4, 3, 3])[0],
+                   questions[1].pk: sorted(set(rng.choices(range(4), k=2))), questions[2].pk: rng.randrange(5),
+                   questions[3].pk: float(rng.randrange(1, 20)),
+                   questions[4].pk: rng.choices(kommunen, weights=[5, 3, 2][:len(kommunen)])[0]}
         response_submit(survey=survey, answers=answers, client=f"demo-{i}")
     dueren = Area.objects.filter(level__is_municipality=True, code="053580008008").first()
     if dueren is not None and dueren.centroid_lon is not None and dueren.centroid_lat is not None:
@@ -73,4 +78,4 @@ def load(*, out: Callable[[str], object] = print) -> None:
                                   description="Beispielmeldung der Demo, keine echte Meldung.",
                                   lon=lon + 0.002 * n, lat=lat, kommune=dueren, status=status, public_answer=answer,
                                   is_published=published, is_example=True)
-    out("Beteiligung: 1 Beispielumfrage mit 36 Beispielantworten, 3 Beispielmeldungen.")
+    out(f"Beteiligung: 1 Beispielumfrage mit {RESPONSES} Beispielantworten, 3 Beispielmeldungen.")

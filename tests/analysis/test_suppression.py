@@ -33,9 +33,20 @@ def test_random_tables_are_safe(seed):
                 assert ("c", r, c) in hidden
         if sum(table[r]) < 5:
             assert ("r", r) in hidden
+    value = {("c", r, c): table[r][c] for r in range(rows) for c in range(cols)}
     for group in _groups(rows, cols):
         if len(group) > 1:
-            assert sum(1 for key in group if key in hidden) != 1, (table, group)
+            members = [key for key in group if key in hidden]
+            assert len(members) != 1, (table, group)
+            if members and group[-1] not in hidden and all(k[0] == "c" for k in members):
+                # the hidden cells of a row/column with a shown total never add up to a small number
+                assert sum(value[k] for k in members) >= 5, (table, group)
+
+
+def test_hidden_zeros_are_not_revealed_by_the_total():
+    mask = suppress([[12, 0, 0]])
+    assert mask.cells == [[True, True, True]]  # 12 hidden too, else the two hidden cells would be known as 0
+    assert not mask.total
 
 
 def test_nothing_hidden_when_all_counts_are_large():

@@ -67,6 +67,12 @@ def test_werkstattplan_timeline_and_table(client, catalogue):
     assert 0 < row.span.width < 100
     assert dict((v, n) for v, _l, n in timeline.status_counts)["active"] == 1
     page = response.content.decode()
+    # SVG coordinates are plain numbers in every UI language (no decimal comma)
+    import re
+
+    xs = re.findall(r'<rect class="tl-[^"]*" x="([^"]*)%" width="([^"]*)%"', page)
+    assert xs
+    assert all(float(x) >= 0 and 0 < float(w) <= 100 for x, w in xs)
     assert "<svg" in page
     assert "<table" in page
     assert "01.01.2025" in page
@@ -164,3 +170,18 @@ def test_catalogue_queries_do_not_grow_with_the_number_of_measures(client, catal
     with django_assert_max_num_queries(14):
         response = client.get(url)
     assert len(measure_titles(response)) == 17
+
+
+def test_werkstattplan_marks_today_on_the_axis(client, catalogue, planner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from begegnungsatlas.measures.services import SheetPlan, sheet_save
+
+    today = timezone.localdate()
+    sheet_save(actor=planner, measure=catalogue["other"], data={"status": "active"}, plan=SheetPlan(
+        steps=[{"title": "jetzt", "start": today - timedelta(days=10), "end": today + timedelta(days=10)}]))
+    timeline = client.get(reverse("measures:plan")).context["timeline"]
+    assert timeline.today_x is not None
+    assert 0 < timeline.today_x < 100

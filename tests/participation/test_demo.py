@@ -12,7 +12,7 @@ def test_demo_survey_and_reports_are_labelled_examples(client, db):
     survey = Survey.objects.get()
     assert survey.is_example
     assert survey.title.startswith("Beispiel")
-    assert survey.responses.count() == 36
+    assert survey.responses.count() == demo.RESPONSES
     assert Report.objects.filter(is_example=True).count() == 3
     assert all(r.title.startswith("Beispiel") for r in Report.objects.all())
     page = client.get(reverse("participation:survey_results", args=[survey.pk])).content.decode()
