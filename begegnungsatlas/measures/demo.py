@@ -16,7 +16,14 @@ from begegnungsatlas.atlas.models import Area, Indicator
 from begegnungsatlas.places.models import TargetGroup
 
 from .models import Handlungsfeld, Measure, MeasureKind, SheetStatus
-from .services import Relations, SheetPlan, handlungsfeld_save, measure_save, sheet_save
+from .services import (
+    Relations,
+    SheetPlan,
+    example_measures_delete,
+    handlungsfeld_save,
+    measure_save,
+    sheet_save,
+)
 
 # (slug, name) as in the public description of the Werkzeugkatalog (Kreis Düren, Zukunftswerkstatt 2017)
 HANDLUNGSFELDER = [
@@ -42,7 +49,7 @@ def load(*, out: Callable[[str], object] = print) -> None:
     kreuzau = Area.objects.filter(level__is_municipality=True, name__icontains="Kreuzau").first()
     dueren = Area.objects.filter(level__is_municipality=True, code="053580008008").first()
     groups = list(TargetGroup.objects.order_by("sort")[:3])
-    Measure.objects.filter(is_example=True).delete()
+    example_measures_delete()
     created: list[Measure] = []
     for i, feld in enumerate(fields, start=1):
         for kind, colour in ((MeasureKind.EXISTING, "blau"), (MeasureKind.NEW, "grün")):

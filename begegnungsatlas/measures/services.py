@@ -141,6 +141,17 @@ def measure_save(*, actor: Any, data: dict[str, Any], relations: Relations | Non
     return obj
 
 
+@transaction.atomic
+def example_measures_delete() -> int:
+    """Remove the demo's example measures (with their Werkzeugblätter) before the demo is loaded again."""
+    count = 0
+    for measure in Measure.objects.filter(is_example=True):
+        audit_record(actor=None, action="measures.measure_example_delete", obj=measure, changes={})
+        measure.delete()
+        count += 1
+    return count
+
+
 def _check_step(step: dict[str, Any]) -> None:
     if not (step.get("title") or "").strip():
         raise MeasureError(_("Jeder Schritt braucht eine Bezeichnung."))

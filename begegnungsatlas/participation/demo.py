@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from begegnungsatlas.atlas.models import Area, AreaLevel
 
-from .models import QuestionKind, Report, ReportCategory, ReportKind, ReportStatus, Survey
-from .services.surveys import response_submit, survey_publish, survey_save
+from .models import QuestionKind, ReportCategory, ReportKind, ReportStatus
+from .services.reports import example_reports_delete, report_moderate, report_submit
+from .services.surveys import example_surveys_delete, response_submit, survey_publish, survey_save
 
 RESPONSES = 60
 QUESTIONS: list[dict[str, Any]] = [
@@ -44,8 +45,8 @@ def load(*, out: Callable[[str], object] = print) -> None:
     if level is None:
         out("Beteiligung: keine Gebiete geladen, Beispielumfrage übersprungen.")
         return
-    Survey.objects.filter(is_example=True).delete()
-    Report.objects.filter(is_example=True).delete()
+    example_surveys_delete()
+    example_reports_delete()
     survey = survey_save(actor=None, check_permission=False, questions=QUESTIONS, data={
         "title": "Beispiel: Bedarfsanalyse ehrenamtliches Engagement", "area_level": level, "is_example": True,
         "results_public": True,
@@ -74,8 +75,10 @@ def load(*, out: Callable[[str], object] = print) -> None:
                  (ReportKind.PROBLEM, "wege", "Beispiel: Gehweg zugeparkt (wartet auf Moderation)",
                   ReportStatus.NEW, "", False)]
         for n, (kind, cat, title, status, answer, published) in enumerate(kinds):
-            Report.objects.create(kind=kind, category=ReportCategory.objects.get(slug=cat), title=title,
-                                  description="Beispielmeldung der Demo, keine echte Meldung.",
-                                  lon=lon + 0.002 * n, lat=lat, kommune=dueren, status=status, public_answer=answer,
-                                  is_published=published, is_example=True)
+            report = report_submit(trusted=True, is_example=True, client="demo", data={
+                "kind": kind, "category": ReportCategory.objects.get(slug=cat), "title": title,
+                "description": "Beispielmeldung der Demo, keine echte Meldung.", "lon": lon + 0.002 * n, "lat": lat})
+            if report is not None and published:
+                report_moderate(actor=None, check_permission=False, report=report, status=status,
+                                public_answer=answer, publish=True)
     out(f"Beteiligung: 1 Beispielumfrage mit {RESPONSES} Beispielantworten, 3 Beispielmeldungen.")

@@ -14,3 +14,12 @@ def test_demo_loads_five_fields_and_labelled_example_measures(db):
     assert all(m.title.startswith("Beispiel") for m in Measure.objects.all())
     assert set(Measure.objects.values_list("kind", flat=True)) == {"existing", "new"}
     assert Werkzeugblatt.objects.count() == 3
+
+
+def test_demo_reload_deletes_examples_through_the_service(db):
+    from begegnungsatlas.core.models import AuditEvent
+
+    demo.load(out=lambda *_a: None)
+    demo.load(out=lambda *_a: None)
+    assert AuditEvent.objects.filter(action="measures.measure_example_delete").count() == 10
+    assert AuditEvent.objects.filter(action="measures.measure_create").count() == 20

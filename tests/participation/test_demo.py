@@ -29,3 +29,19 @@ def test_dashboard_links_for_planner_and_moderator(client, planner, moderator):
     page = client.get(reverse("web:dashboard")).content.decode()
     assert "Meldungen: 1 neue" in page
     assert reverse("participation:surveys") not in page
+
+
+def test_demo_writes_reports_and_surveys_through_the_services(db):
+    from begegnungsatlas.core.models import AuditEvent
+
+    demo.load(out=lambda *_a: None)
+    demo.load(out=lambda *_a: None)
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert actions.count("participation.report_submit") == 6
+    assert actions.count("participation.report_moderate") == 4
+    assert actions.count("participation.report_example_delete") == 3
+    assert actions.count("participation.survey_example_delete") == 1
+    published = Report.objects.filter(is_published=True)
+    assert published.count() == 2
+    assert all(r.moderated_at is not None for r in published)
+    assert Report.objects.get(is_published=False).status == "new"

@@ -60,10 +60,16 @@ def clean_photo(data: bytes) -> bytes:
 
 
 @transaction.atomic
-def report_submit(*, data: dict[str, Any], client: str, honeypot: str = "", photo: bytes | None = None) -> Report | None:
-    if honeypot.strip():
+def report_submit(*, data: dict[str, Any], client: str, honeypot: str = "", photo: bytes | None = None,
+                  trusted: bool = False, is_example: bool = False) -> Report | None:
+    """Save a citizen's report (unpublished, status "new") and audit it.
+
+    ``trusted`` is for internal callers only (the demo loader): no honeypot and no rate limit; ``is_example``
+    labels demo content. Views never pass either.
+    """
+    if honeypot.strip() and not trusted:
         return None
-    if rate_exceeded(scope="participation:report", client=client, limit=settings.BEGEGNUNGSATLAS_SUGGESTION_RATE):
+    if not trusted and rate_exceeded(scope="participation:report", client=client, limit=settings.BEGEGNUNGSATLAS_SUGGESTION_RATE):
         raise RateLimited(_("Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere Meldungen. "
                             "Bitte versuchen Sie es später noch einmal."))
     clean = {k: data.get(k) for k in REPORT_FIELDS}
@@ -81,20 +87,25 @@ def report_submit(*, data: dict[str, Any], client: str, honeypot: str = "", phot
         raise ParticipationError(_("Der Ort liegt außerhalb von Kreis Düren und Dortmund."))
     for key in ("title", "description", "reporter_email"):
         clean[key] = (clean.get(key) or "").strip()
-    report = Report(kommune=kommune, area=area, **clean)
+    report = Report(kommune=kommune, area=area, is_example=is_example, **clean)
     if photo:
         report.photo.save(f"{get_random_string(24)}.jpg", ContentFile(clean_photo(photo)), save=False)
     report.save()
-    rate_count(scope="participation:report", client=client)
+    if not trusted:
+        rate_count(scope="participation:report", client=client)
     audit_record(actor=None, action="participation.report_submit", obj=report, changes={"kind": report.kind})
     return report
 
 
 @transaction.atomic
 def report_moderate(*, actor: Any, report: Report, status: str, public_answer: str = "",
-                    publish: bool = True) -> Report:
-    """Set status and public answer; publishing makes the report visible. The reporter gets an e-mail."""
-    can_moderate_reports(actor).enforce()
+                    publish: bool = True, check_permission: bool = True) -> Report:
+    """Set status and public answer; publishing makes the report visible. The reporter gets an e-mail.
+
+    ``check_permission=False`` only for internal callers (the demo loader, actor ``None``).
+    """
+    if check_permission:
+        can_moderate_reports(actor).enforce()
     if status not in ReportStatus.values:
         raise ParticipationError(_("Unbekannter Status."))
     if status in (ReportStatus.DONE, ReportStatus.DECLINED) and not public_answer.strip():
@@ -115,6 +126,19 @@ def report_moderate(*, actor: Any, report: Report, status: str, public_answer: s
             % {"t": report.title, "s": report.get_status_display(), "a": report.public_answer},
             from_email=None, recipient_list=[email], fail_silently=True))
     return report
+
+
+@transaction.atomic
+def example_reports_delete() -> int:
+    """Remove the demo's example reports (and their photos) before the demo is loaded again."""
+    count = 0
+    for report in Report.objects.filter(is_example=True):
+        if report.photo:
+            report.photo.delete(save=False)
+        audit_record(actor=None, action="participation.report_example_delete", obj=report, changes={})
+        report.delete()
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -72,6 +72,17 @@ def survey_save(*, actor: Any, data: dict[str, Any], questions: Sequence[dict[st
 
 
 @transaction.atomic
+def example_surveys_delete() -> int:
+    """Remove the demo's example surveys (with their questions and responses) before the demo is loaded again."""
+    count = 0
+    for survey in Survey.objects.filter(is_example=True):
+        audit_record(actor=None, action="participation.survey_example_delete", obj=survey, changes={})
+        survey.delete()
+        count += 1
+    return count
+
+
+@transaction.atomic
 def survey_publish(*, actor: Any, survey: Survey, opens_at: datetime, closes_at: datetime,
                    check_permission: bool = True) -> Survey:
     if check_permission:
