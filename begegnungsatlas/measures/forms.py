@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.atlas.models import Area, Indicator
 from begegnungsatlas.core.typing import ModelForm
+from begegnungsatlas.funding.models import Call
 from begegnungsatlas.places.models import Organisation, Place, TargetGroup
 
 from .models import Handlungsfeld, Measure, MeasureKind, SheetStatus
@@ -41,7 +42,7 @@ class MeasureForm(ModelForm[Measure]):
     class Meta:
         model = Measure
         fields = ["handlungsfeld", "number", "title", "kind", "description", "target_groups", "areas", "places",
-                  "responsible_office", "partner_kommunen", "partner_organisations", "is_published"]
+                  "responsible_office", "partner_kommunen", "partner_organisations", "funding_calls", "is_published"]
         widgets = {
             "kind": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -50,6 +51,7 @@ class MeasureForm(ModelForm[Measure]):
             "areas": forms.SelectMultiple(attrs={"size": 8}),
             "places": forms.SelectMultiple(attrs={"size": 8}),
             "partner_organisations": forms.SelectMultiple(attrs={"size": 6}),
+            "funding_calls": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -62,6 +64,7 @@ class MeasureForm(ModelForm[Measure]):
         fields["partner_kommunen"].queryset = Area.objects.filter(level__is_municipality=True,
                                                                  region__is_reference=False).order_by("name")
         fields["partner_organisations"].queryset = Organisation.objects.order_by("name")
+        fields["funding_calls"].queryset = Call.objects.order_by("-opens_at", "title")
 
     def _post_clean(self) -> None:  # the service validates and saves
         return None

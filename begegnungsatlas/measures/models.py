@@ -55,6 +55,8 @@ class Measure(models.Model):
                                               verbose_name=_("beteiligte Kommunen"))
     partner_organisations = models.ManyToManyField("places.Organisation", blank=True, related_name="measures",
                                                    verbose_name=_("beteiligte Organisationen"))
+    funding_calls = models.ManyToManyField("funding.Call", blank=True, related_name="measures",
+                                           verbose_name=_("finanziert durch Förderaufrufe"))
     is_published = models.BooleanField(_("veröffentlicht"), default=False)
     is_example = models.BooleanField(_("Beispieldaten"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

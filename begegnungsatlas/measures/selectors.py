@@ -66,6 +66,19 @@ def measure_detail(pk: int) -> Measure:
     return _with_relations(Measure.objects.all()).prefetch_related("places").get(pk=pk)
 
 
+def measures_of_call(call: Any, *, user: Any) -> QuerySet[Measure]:
+    """The measures a funding call finances, as far as ``user`` may see them (for the call page)."""
+    return visible_measures(user).filter(funding_calls=call).select_related("handlungsfeld") \
+        .order_by("handlungsfeld__sort", "number", "title")
+
+
+def funding_calls_of(measure: Measure, *, user: Any) -> list[Any]:
+    """The funding calls financing a measure that ``user`` may see (drafts only for the funding staff)."""
+    from begegnungsatlas.funding.permissions import can_view_call
+
+    return [c for c in measure.funding_calls.order_by("-opens_at", "title") if can_view_call(user, c).allowed]
+
+
 def sheet_of(measure: Measure) -> Werkzeugblatt | None:
     return (Werkzeugblatt.objects.filter(measure=measure)
             .prefetch_related("steps", "success_indicators__indicator", "notes").first())

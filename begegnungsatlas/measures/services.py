@@ -28,6 +28,7 @@ from .permissions import can_contribute, can_manage_catalogue
 
 MEASURE_FIELDS = ("handlungsfeld", "number", "title", "kind", "description", "responsible_office",
                   "is_published", "is_example")
+RELATION_FIELDS = ("target_groups", "areas", "places", "partner_kommunen", "partner_organisations", "funding_calls")
 SHEET_FIELDS = ("goals", "resources", "cost_cents", "status")
 
 
@@ -40,6 +41,7 @@ class Relations:
     places: Iterable[Any] = ()
     partner_kommunen: Iterable[Any] = ()
     partner_organisations: Iterable[Any] = ()
+    funding_calls: Iterable[Any] = ()
 
 
 @dataclass
@@ -95,7 +97,7 @@ def _check_measure(data: dict[str, Any], relations: Relations) -> None:
 
 def _set_relations(measure: Measure, relations: Relations) -> dict[str, list[int]]:
     out = {}
-    for name in ("target_groups", "areas", "places", "partner_kommunen", "partner_organisations"):
+    for name in RELATION_FIELDS:
         items = list(getattr(relations, name))
         getattr(measure, name).set(items)
         out[name] = sorted(i.pk for i in items)

@@ -69,8 +69,7 @@ def measure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         status = 400
         if form.is_valid() and links.is_valid():
             data = form.cleaned_data
-            relations = services.Relations(**{k: data[k] for k in (
-                "target_groups", "areas", "places", "partner_kommunen", "partner_organisations")})
+            relations = services.Relations(**{k: data[k] for k in services.RELATION_FIELDS})
             try:
                 saved = services.measure_save(
                     actor=request.user, measure=measure, relations=relations, links=formset_rows(links),

@@ -58,7 +58,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = selectors.sheet_of(measure)
     contribute = can_contribute(request.user, measure).allowed and sheet is not None
     return render(request, "measures/detail.html", {
-        "measure": measure, "sheet": sheet,
+        "measure": measure, "sheet": sheet, "funding_calls": selectors.funding_calls_of(measure, user=request.user),
         "show_notes": sheet is not None and can_read_notes(request.user, measure).allowed,
         "can_contribute": contribute, "can_manage": can_manage_catalogue(request.user).allowed,
         "step_form": StepAddForm(prefix="step") if contribute else None,
