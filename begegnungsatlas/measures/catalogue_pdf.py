@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from begegnungsatlas.reports import render_pdf
 
@@ -12,7 +13,10 @@ from .models import Handlungsfeld, Measure, MeasureKind
 
 
 def _measure(m: Measure) -> dict[str, Any]:
+    sheet = getattr(m, "sheet", None)  # only measures of the Werkstattplan have a Werkzeugblatt
     return {
+        "plan": "" if sheet is None else f"{sheet.get_status_display()}"
+        + (f", {_('Kosten')} {sheet.cost_total_display}" if sheet.cost_total is not None else ""),
         "number": m.number, "title": m.title, "kind": m.get_kind_display(), "is_new": m.kind == MeasureKind.NEW,
         "description": m.description, "office": m.responsible_office,
         "target_groups": [str(t) for t in m.target_groups.all()],

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from begegnungsatlas.atlas.models import Area, Indicator
 from begegnungsatlas.places.models import TargetGroup
 
-from .models import Handlungsfeld, Measure, MeasureKind, SheetStatus
+from .models import CostKind, Handlungsfeld, Measure, MeasureKind, SheetStatus
 from .services import (
     Relations,
     SheetPlan,
@@ -74,7 +75,6 @@ def load(*, out: Callable[[str], object] = print) -> None:
         sheet_save(actor=None, check_permission=False, measure=measure, data={
             "goals": "Beispiel: Ziele des Werkzeugs, in kleinen Schritten geplant.",
             "resources": "Beispiel: Personal, Räume, Sachmittel.",
-            "cost_cents": 500_000 * (n + 1),
             "status": [SheetStatus.ACTIVE, SheetStatus.PLANNED, SheetStatus.DONE][n],
         }, plan=SheetPlan(
             steps=[
@@ -87,6 +87,13 @@ def load(*, out: Callable[[str], object] = print) -> None:
             ],
             indicators=[{"description": "Beispiel: Entwicklung eines Indikators im Atlas", "indicator": indicator,
                          "target": ""}],
+            cost_lines=[
+                {"item": "Beispiel: Koordination (Stellenanteil)", "kind": CostKind.STAFF,
+                 "amount": Decimal(3000 * (n + 1))},
+                {"item": "Beispiel: Material und Druck", "kind": CostKind.MATERIAL, "amount": Decimal("1250.50")},
+                {"item": "Beispiel: Raummiete Bürgerhaus", "kind": CostKind.ROOM, "amount": Decimal(750),
+                 "note": "Beispiel: 10 Termine"},
+            ],
         ))
     out(f"Werkzeugkatalog: {len(fields)} Handlungsfelder, {len(created)} Beispiel-Werkzeuge, "
         f"3 Werkzeugblätter (Beispieldaten).")

@@ -13,7 +13,7 @@ from begegnungsatlas.core.typing import ModelForm
 from begegnungsatlas.funding.models import Call
 from begegnungsatlas.places.models import Organisation, Place, TargetGroup
 
-from .models import Handlungsfeld, Measure, MeasureKind, SheetStatus
+from .models import CostKind, Handlungsfeld, Measure, MeasureKind, SheetStatus
 
 
 class CatalogueFilterForm(forms.Form):
@@ -81,15 +81,15 @@ LinkFormSet = forms.formset_factory(LinkForm, extra=2, can_delete=True, max_num=
 class SheetForm(forms.Form):
     goals = forms.CharField(label=_("Ziele"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     resources = forms.CharField(label=_("Ressourcen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    cost_euros = forms.DecimalField(label=_("geschätzte Kosten (Euro)"), required=False, min_value=Decimal(0),
-                                    max_digits=12, decimal_places=2, localize=True)
     status = forms.ChoiceField(label=_("Status"), choices=SheetStatus.choices)
 
-    def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        euros = data.pop("cost_euros")
-        data["cost_cents"] = None if euros is None else int(euros * 100)
-        return data
+
+class CostLineForm(forms.Form):
+    item = forms.CharField(label=_("Posten"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art"), choices=CostKind.choices, initial=CostKind.OTHER)
+    amount = forms.DecimalField(label=_("Betrag (Euro)"), min_value=Decimal(0), max_digits=12, decimal_places=2,
+                                localize=True)
+    note = forms.CharField(label=_("Anmerkung"), required=False, max_length=300)
 
 
 class StepForm(forms.Form):
@@ -113,6 +113,7 @@ class SuccessIndicatorForm(forms.Form):
     target = forms.CharField(label=_("Zielwert"), required=False, max_length=100)
 
 
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=2, can_delete=True, max_num=50, validate_max=True)
 StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True, max_num=100, validate_max=True)
 SuccessIndicatorFormSet = forms.formset_factory(SuccessIndicatorForm, extra=1, can_delete=True, max_num=30,
                                                 validate_max=True)

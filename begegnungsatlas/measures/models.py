@@ -7,6 +7,8 @@ in small steps with dates and owners, resources, costs, indicators of success, s
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +101,6 @@ class Werkzeugblatt(models.Model):
                                    verbose_name=_("Werkzeug"))
     goals = models.TextField(_("Ziele"), blank=True)
     resources = models.TextField(_("Ressourcen"), blank=True)
-    cost_cents = models.PositiveBigIntegerField(_("geschätzte Kosten (Cent)"), null=True, blank=True)
     status = models.CharField(_("Status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.PLANNED)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,12 +112,53 @@ class Werkzeugblatt(models.Model):
         return str(self.measure)
 
     @property
-    def cost_display(self) -> str:
-        """The estimated costs in German notation (``12.500,00 €``)."""
-        if self.cost_cents is None:
-            return ""
-        euros, cents = divmod(self.cost_cents, 100)
-        return f"{euros:,}".replace(",", ".") + f",{cents:02d} €"
+    def cost_total(self) -> Decimal | None:
+        """The sum of the cost lines (``None`` without lines); uses prefetched lines when there are any."""
+        lines = list(self.cost_lines.all())
+        return sum((line.amount for line in lines), Decimal(0)) if lines else None
+
+    @property
+    def cost_total_display(self) -> str:
+        return euro_display(self.cost_total)
+
+
+def euro_display(amount: Decimal | None) -> str:
+    """An amount in euros in German notation (``12.500,00 €``); empty for ``None``."""
+    if amount is None:
+        return ""
+    text = f"{amount.quantize(Decimal('0.01')):,.2f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
+
+
+class CostKind(models.TextChoices):
+    STAFF = "staff", _("Personal")
+    MATERIAL = "material", _("Sachkosten")
+    ROOM = "room", _("Raum")
+    TRAVEL = "travel", _("Fahrt- und Reisekosten")
+    FEES = "fees", _("Honorare")
+    OTHER = "other", _("Sonstiges")
+
+
+class CostLine(models.Model):
+    """One line of the resources and costs of a Werkzeugblatt."""
+
+    sheet = models.ForeignKey(Werkzeugblatt, on_delete=models.CASCADE, related_name="cost_lines")
+    item = models.CharField(_("Posten"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=10, choices=CostKind.choices, default=CostKind.OTHER)
+    amount = models.DecimalField(_("Betrag (Euro)"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("Kostenposten")
+        verbose_name_plural = _("Ressourcen und Kosten")
+
+    def __str__(self) -> str:
+        return self.item
+
+    @property
+    def amount_display(self) -> str:
+        return euro_display(self.amount)
 
 
 class Step(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -13,7 +14,7 @@ from django.utils import timezone
 from begegnungsatlas.core.models import Role
 from begegnungsatlas.core.permissions import has_role, is_authenticated
 
-from .models import Handlungsfeld, Measure, SheetStatus, Step, Werkzeugblatt
+from .models import Handlungsfeld, Measure, SheetStatus, Step, Werkzeugblatt, euro_display
 
 
 def _with_relations(qs: QuerySet[Measure]) -> QuerySet[Measure]:
@@ -81,7 +82,7 @@ def funding_calls_of(measure: Measure, *, user: Any) -> list[Any]:
 
 def sheet_of(measure: Measure) -> Werkzeugblatt | None:
     return (Werkzeugblatt.objects.filter(measure=measure)
-            .prefetch_related("steps", "success_indicators__indicator", "notes").first())
+            .prefetch_related("steps", "success_indicators__indicator", "notes", "cost_lines").first())
 
 
 def measures_for_contributor(user: Any) -> QuerySet[Measure]:
@@ -126,7 +127,8 @@ class Timeline:
     start: date | None
     end: date | None
     years: list[tuple[int, float]]  # (year, x percent of 1 January)
-    status_counts: list[tuple[str, str, int]]  # (status value, label, count)
+    status_counts: list[tuple[str, str, int, str]]  # (status value, label, count, planned costs displayed)
+    cost_total: str = ""  # the planned costs of all rows, displayed
     today_x: float | None = None  # percent position of today's date, when it lies on the axis
 
 
@@ -139,7 +141,7 @@ def werkstattplan(*, user: Any = None) -> Timeline:
     sheets = list(
         Werkzeugblatt.objects.filter(measure__in=visible_measures(user))
         .select_related("measure__handlungsfeld")
-        .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("start", "end", "id")))
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("start", "end", "id")), "cost_lines")
         .order_by("measure__handlungsfeld__sort", "measure__number", "measure__title")
     )
     all_steps = [s for sheet in sheets for s in sheet.steps.all()]
@@ -165,7 +167,12 @@ def werkstattplan(*, user: Any = None) -> Timeline:
                          for s in steps]
         rows.append(row)
     counts = Counter(sheet.status for sheet in sheets)
-    status_counts = [(value, str(label), counts.get(value, 0)) for value, label in SheetStatus.choices]
+    costs: dict[str, Decimal] = {}
+    for sheet in sheets:
+        costs[sheet.status] = costs.get(sheet.status, Decimal(0)) + (sheet.cost_total or Decimal(0))
+    status_counts = [(value, str(label), counts.get(value, 0), euro_display(costs.get(value, Decimal(0))))
+                     for value, label in SheetStatus.choices]
     today = timezone.localdate()
     today_x = _pos(today, start, max((end - start).days, 1)) if start and end and start <= today <= end else None
-    return Timeline(rows=rows, start=start, end=end, years=years, status_counts=status_counts, today_x=today_x)
+    return Timeline(rows=rows, start=start, end=end, years=years, status_counts=status_counts, today_x=today_x,
+                    cost_total=euro_display(sum(costs.values(), Decimal(0))))

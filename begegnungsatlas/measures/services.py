@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +15,8 @@ from begegnungsatlas.core.services import audit_record, diff_fields
 
 from .errors import MeasureError
 from .models import (
+    CostKind,
+    CostLine,
     Handlungsfeld,
     Measure,
     MeasureKind,
@@ -29,7 +32,7 @@ from .permissions import can_contribute, can_manage_catalogue
 MEASURE_FIELDS = ("handlungsfeld", "number", "title", "kind", "description", "responsible_office",
                   "is_published", "is_example")
 RELATION_FIELDS = ("target_groups", "areas", "places", "partner_kommunen", "partner_organisations", "funding_calls")
-SHEET_FIELDS = ("goals", "resources", "cost_cents", "status")
+SHEET_FIELDS = ("goals", "resources", "status")
 
 
 @dataclass
@@ -50,6 +53,7 @@ class SheetPlan:
 
     steps: Sequence[dict[str, Any]] = field(default_factory=list)
     indicators: Sequence[dict[str, Any]] = field(default_factory=list)
+    cost_lines: Sequence[dict[str, Any]] = field(default_factory=list)
 
 
 def _snapshot(obj: Any, names: Iterable[str]) -> dict[str, Any]:
@@ -164,6 +168,26 @@ def _check_step(step: dict[str, Any]) -> None:
         raise MeasureError(_("Schritt „%(t)s“: das Ende liegt vor dem Beginn.") % {"t": step["title"]})
 
 
+def _check_cost_line(line: dict[str, Any]) -> dict[str, Any]:
+    """A cost line as the model wants it; German errors for a missing item, unknown kind or bad amount."""
+    item = (line.get("item") or "").strip()
+    if not item:
+        raise MeasureError(_("Jeder Kostenposten braucht eine Bezeichnung."))
+    kind = line.get("kind") or CostKind.OTHER
+    if kind not in CostKind.values:
+        raise MeasureError(_("Kostenposten „%(i)s“: unbekannte Art.") % {"i": item})
+    try:
+        amount = Decimal(str(line.get("amount")))
+    except (InvalidOperation, ValueError) as exc:
+        raise MeasureError(_("Kostenposten „%(i)s“: bitte einen Betrag in Euro angeben.") % {"i": item}) from exc
+    if not amount.is_finite() or amount < 0:
+        raise MeasureError(_("Kostenposten „%(i)s“: der Betrag darf nicht negativ sein.") % {"i": item})
+    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
+        raise MeasureError(_("Kostenposten „%(i)s“: höchstens zwei Nachkommastellen und unter 10 Mrd. Euro.")
+                           % {"i": item})
+    return {"item": item, "kind": kind, "amount": amount, "note": (line.get("note") or "").strip()[:300]}
+
+
 @transaction.atomic
 def sheet_save(*, actor: Any, measure: Measure, data: dict[str, Any], plan: SheetPlan | None = None,
                check_permission: bool = True) -> Werkzeugblatt:
@@ -177,9 +201,7 @@ def sheet_save(*, actor: Any, measure: Measure, data: dict[str, Any], plan: Shee
     status = data.get("status") or SheetStatus.PLANNED
     if status not in SheetStatus.values:
         raise MeasureError(_("Unbekannter Status."))
-    cost = data.get("cost_cents")
-    if cost is not None and int(cost) < 0:
-        raise MeasureError(_("Die Kosten dürfen nicht negativ sein."))
+    lines = [_check_cost_line(line) for line in plan.cost_lines]
     for step in plan.steps:
         _check_step(step)
     for item in plan.indicators:
@@ -189,7 +211,6 @@ def sheet_save(*, actor: Any, measure: Measure, data: dict[str, Any], plan: Shee
     before = {} if created else _snapshot(sheet, SHEET_FIELDS)
     sheet.goals = (data.get("goals") or "").strip()
     sheet.resources = (data.get("resources") or "").strip()
-    sheet.cost_cents = None if cost is None else int(cost)
     sheet.status = status
     sheet.save()
     sheet.steps.all().delete()
@@ -204,7 +225,10 @@ def sheet_save(*, actor: Any, measure: Measure, data: dict[str, Any], plan: Shee
                          target=(i.get("target") or "").strip())
         for i in plan.indicators
     ])
+    sheet.cost_lines.all().delete()
+    CostLine.objects.bulk_create([CostLine(sheet=sheet, **line) for line in lines])
     changes: dict[str, Any] = diff_fields(before, _snapshot(sheet, SHEET_FIELDS))
+    changes["cost_lines"] = [[line["item"], line["kind"], str(line["amount"])] for line in lines]
     changes["steps"] = [s["title"] for s in plan.steps]
     changes["indicators"] = [i["description"] for i in plan.indicators]
     audit_record(actor=actor, action="measures.sheet_create" if created else "measures.sheet_update",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,9 +46,12 @@ def catalogue(db: Any, planner: Any, org: Organisation) -> dict[str, Any]:
     draft = measure_save(actor=planner, data={
         "handlungsfeld": wohnen, "number": "W-02", "title": "Geheimer Entwurf", "kind": "new", "is_published": False,
     })
-    sheet = sheet_save(actor=planner, measure=published, data={"goals": "Mehr Lernzeit", "status": "active",
-                                                               "cost_cents": 1_250_000},
-                       plan=SheetPlan(steps=[{"title": "Auftakt", "owner": "Schulamt", "start": date(2025, 1, 1),
+    sheet = sheet_save(actor=planner, measure=published, data={"goals": "Mehr Lernzeit", "status": "active"},
+                       plan=SheetPlan(cost_lines=[
+                           {"item": "Koordination", "kind": "staff", "amount": Decimal("10000")},
+                           {"item": "Lernmaterial", "kind": "material", "amount": Decimal("2500.00"),
+                            "note": "Bücher"}],
+                                      steps=[{"title": "Auftakt", "owner": "Schulamt", "start": date(2025, 1, 1),
                                               "end": date(2025, 3, 31)},
                                              {"title": "Umsetzung", "owner": "Kommune", "start": date(2025, 4, 1),
                                               "end": date(2026, 6, 30)}]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -75,9 +76,17 @@ def test_sheet_rejects_a_step_ending_before_it_starts(catalogue, planner):
     assert sheet.steps.count() == 2  # unchanged
 
 
-def test_sheet_negative_cost_and_unknown_status_are_refused(catalogue, planner):
-    with pytest.raises(MeasureError, match="negativ"):
-        sheet_save(actor=planner, measure=catalogue["other"], data={"cost_cents": -1})
+def test_sheet_bad_cost_lines_and_unknown_status_are_refused(catalogue, planner):
+    sheet = catalogue["sheet"]
+    for line, message in [({"item": "Miete", "kind": "room", "amount": Decimal("-1")}, "negativ"),
+                          ({"item": "", "kind": "room", "amount": Decimal(5)}, "Bezeichnung"),
+                          ({"item": "Miete", "kind": "gold", "amount": Decimal(5)}, "unbekannte Art"),
+                          ({"item": "Miete", "kind": "room", "amount": Decimal("1.005")}, "Nachkommastellen"),
+                          ({"item": "Miete", "kind": "room", "amount": "viel"}, "Betrag in Euro")]:
+        with pytest.raises(MeasureError, match=message):
+            sheet_save(actor=planner, measure=catalogue["published"], data={"status": "active"},
+                       plan=SheetPlan(cost_lines=[{"item": "ok", "kind": "staff", "amount": Decimal(1)}, line]))
+    assert [c.item for c in sheet.cost_lines.all()] == ["Koordination", "Lernmaterial"]  # unchanged
     with pytest.raises(MeasureError, match="Status"):
         sheet_save(actor=planner, measure=catalogue["other"], data={"status": "fertig"})
     assert not hasattr(Measure.objects.get(pk=catalogue["other"].pk), "sheet_cache")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.urls import reverse
 
@@ -65,7 +66,8 @@ def test_werkstattplan_timeline_and_table(client, catalogue):
     row = timeline.rows[0]
     assert row.span.x == 0.0
     assert 0 < row.span.width < 100
-    assert dict((v, n) for v, _l, n in timeline.status_counts)["active"] == 1
+    assert {v: (n, cost) for v, _l, n, cost in timeline.status_counts}["active"] == (1, "12.500,00 €")
+    assert timeline.cost_total == "12.500,00 €"
     page = response.content.decode()
     # SVG coordinates are plain numbers in every UI language (no decimal comma)
     import re
@@ -103,7 +105,11 @@ def test_planner_creates_a_measure_through_the_form(client, catalogue, planner):
 def test_planner_edits_the_sheet_through_formsets(client, catalogue, planner):
     client.force_login(planner)
     m = catalogue["other"]
-    data = {"goals": "Beratung ausbauen", "resources": "", "cost_euros": "1000,50", "status": "planned",
+    data = {"goals": "Beratung ausbauen", "resources": "", "status": "planned",
+            "costs-TOTAL_FORMS": "2", "costs-INITIAL_FORMS": "0", "costs-MIN_NUM_FORMS": "0",
+            "costs-MAX_NUM_FORMS": "50", "costs-0-item": "Honorar Moderation", "costs-0-kind": "fees",
+            "costs-0-amount": "1000,50", "costs-0-note": "zwei Abende", "costs-1-item": "", "costs-1-kind": "other",
+            "costs-1-amount": "", "costs-1-note": "",
             "steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0",
             "steps-MAX_NUM_FORMS": "100",
             "steps-0-title": "Start", "steps-0-owner": "Amt", "steps-0-start": "2025-01-01",
@@ -113,7 +119,11 @@ def test_planner_edits_the_sheet_through_formsets(client, catalogue, planner):
     response = client.post(reverse("measures:sheet", args=[m.pk]), data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     m.refresh_from_db()
-    assert m.sheet.cost_cents == 100050
+    assert [(c.item, c.kind, c.amount, c.note) for c in m.sheet.cost_lines.all()] == [
+        ("Honorar Moderation", "fees", Decimal("1000.50"), "zwei Abende")]
+    negative = client.post(reverse("measures:sheet", args=[m.pk]), data | {"costs-0-amount": "-5"})
+    assert negative.status_code == 400
+    assert m.sheet.cost_lines.get().amount == Decimal("1000.50")
     assert [s.title for s in m.sheet.steps.all()] == ["Start"]
     bad = data | {"steps-0-end": "2024-01-01"}
     response = client.post(reverse("measures:sheet", args=[m.pk]), bad)
@@ -185,3 +195,16 @@ def test_werkstattplan_marks_today_on_the_axis(client, catalogue, planner):
     timeline = client.get(reverse("measures:plan")).context["timeline"]
     assert timeline.today_x is not None
     assert 0 < timeline.today_x < 100
+
+
+def test_sheet_shows_cost_lines_with_total_and_the_pdf_lists_them(client, catalogue):
+    from begegnungsatlas.measures.catalogue_pdf import _measure
+
+    page = client.get(reverse("measures:detail", args=[catalogue["published"].pk])).content.decode()
+    assert "Ressourcen und Kosten" in page
+    for text in ("Lernmaterial", "Bücher", "2.500,00 €"):
+        assert text in page
+    assert "12.500,00 €" in page  # the total
+    measure = Measure.objects.select_related("sheet").get(pk=catalogue["published"].pk)
+    assert _measure(measure)["plan"] == "in Umsetzung, Kosten 12.500,00 €"
+    assert _measure(catalogue["other"])["plan"] == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from begegnungsatlas.places.views._common import denied_response
 from .. import selectors, services
 from ..errors import MeasureError
 from ..forms import (
+    CostLineFormSet,
     HandlungsfeldForm,
     LinkFormSet,
     MeasureForm,
@@ -105,16 +105,19 @@ def handlungsfeld_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "measures/field_form.html", {"form": form, "feld": feld}, status=status)
 
 
-def _sheet_initial(sheet: Werkzeugblatt | None) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+Rows = list[dict[str, Any]]
+
+
+def _sheet_initial(sheet: Werkzeugblatt | None) -> tuple[dict[str, Any], Rows, Rows, Rows]:
     if sheet is None:
-        return {}, [], []
-    data = {"goals": sheet.goals, "resources": sheet.resources, "status": sheet.status,
-            "cost_euros": None if sheet.cost_cents is None else Decimal(sheet.cost_cents) / 100}
+        return {}, [], [], []
+    data = {"goals": sheet.goals, "resources": sheet.resources, "status": sheet.status}
+    costs = [{"item": c.item, "kind": c.kind, "amount": c.amount, "note": c.note} for c in sheet.cost_lines.all()]
     steps = [{"title": s.title, "owner": s.owner, "start": s.start, "end": s.end, "is_done": s.is_done}
              for s in sheet.steps.all()]
     indicators = [{"description": i.description, "indicator": i.indicator, "target": i.target}
                   for i in sheet.success_indicators.all()]
-    return data, steps, indicators
+    return data, steps, indicators, costs
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,25 +126,27 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (denied := denied_response(request, can_manage_catalogue(request.user))) is not None:
         return denied
     measure = get_object_or_404(Measure, pk=pk)
-    initial, step_rows, indicator_rows = _sheet_initial(selectors.sheet_of(measure))
+    initial, step_rows, indicator_rows, cost_rows = _sheet_initial(selectors.sheet_of(measure))
     post = request.POST if request.method == "POST" else None
     form = SheetForm(post, initial=initial)
     steps = StepFormSet(post, prefix="steps", initial=step_rows or None)
     indicators = SuccessIndicatorFormSet(post, prefix="ind", initial=indicator_rows or None)
+    costs = CostLineFormSet(post, prefix="costs", initial=cost_rows or None)
     status = 200
     if post is not None:
         status = 400
-        if form.is_valid() and steps.is_valid() and indicators.is_valid():
+        if all([form.is_valid(), steps.is_valid(), indicators.is_valid(), costs.is_valid()]):
             try:
-                services.sheet_save(actor=request.user, measure=measure, data=form.service_data(),
-                                    plan=services.SheetPlan(formset_rows(steps), formset_rows(indicators)))
+                services.sheet_save(actor=request.user, measure=measure, data=form.cleaned_data,
+                                    plan=services.SheetPlan(formset_rows(steps), formset_rows(indicators),
+                                                            formset_rows(costs)))
             except MeasureError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Das Werkzeugblatt wurde gespeichert."))
                 return redirect("measures:detail", pk=measure.pk)
     return render(request, "measures/sheet_form.html", {
-        "measure": measure, "form": form, "steps": steps, "indicators": indicators,
+        "measure": measure, "form": form, "steps": steps, "indicators": indicators, "costs": costs,
     }, status=status)
 
 

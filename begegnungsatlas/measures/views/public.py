@@ -41,7 +41,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def catalogue_pdf_view(request: HttpRequest) -> HttpResponse:
     _form, measures = _filtered(request)
-    groups = selectors.catalogue_by_field(measures)
+    groups = selectors.catalogue_by_field(measures.select_related("sheet").prefetch_related("sheet__cost_lines"))
     pdf = catalogue_pdf(groups, title=_("Werkzeugkatalog"), site=settings.BEGEGNUNGSATLAS_SITE_NAME)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="Werkzeugkatalog.pdf"'
