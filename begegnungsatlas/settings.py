@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "begegnungsatlas.places",
     "begegnungsatlas.api",
     "begegnungsatlas.funding",
+    "begegnungsatlas.measures",
+    "begegnungsatlas.participation",
     "begegnungsatlas.web",
 ]
 
@@ -203,6 +205,10 @@ CACHES = {
 
 # Public suggestions: at most this many per client address and hour.
 BEGEGNUNGSATLAS_SUGGESTION_RATE = int(os.environ.get("BEGEGNUNGSATLAS_SUGGESTION_RATE", "5"))
+# Citizens' reports: the reporter's e-mail address is deleted this many days after submission.
+BEGEGNUNGSATLAS_REPORTER_DATA_DAYS = int(os.environ.get("BEGEGNUNGSATLAS_REPORTER_DATA_DAYS", "180"))
+# Photos of citizens' reports: largest accepted upload.
+BEGEGNUNGSATLAS_MAX_PHOTO_BYTES = int(os.environ.get("BEGEGNUNGSATLAS_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
 
 BEGEGNUNGSATLAS_TILE_URL = os.environ.get("BEGEGNUNGSATLAS_TILE_URL", "")
 BEGEGNUNGSATLAS_TILE_ATTRIBUTION = os.environ.get("BEGEGNUNGSATLAS_TILE_ATTRIBUTION", "")

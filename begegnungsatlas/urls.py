@@ -11,6 +11,8 @@ urlpatterns = [
     path("orte/", include("begegnungsatlas.places.urls")),
     path("atlas/", include("begegnungsatlas.atlas.urls")),
     path("foerderung/", include("begegnungsatlas.funding.urls")),
+    path("werkzeuge/", include("begegnungsatlas.measures.urls")),
+    path("beteiligung/", include("begegnungsatlas.participation.urls")),
     path("api/", include("begegnungsatlas.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("begegnungsatlas.core.urls")),

@@ -51,6 +51,19 @@ class PlannerAccessMixin:
         return self._planner(request) or super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
+class ReadOnlyAdminMixin:
+    """For models whose app has its own editing pages with services and audit: the admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def municipalities() -> Any:
     from begegnungsatlas.atlas.models import Area
 

@@ -15,6 +15,8 @@ DEMO_LOADERS = [
     "begegnungsatlas.atlas.demo",
     "begegnungsatlas.places.demo",
     "begegnungsatlas.funding.demo",
+    "begegnungsatlas.measures.demo",
+    "begegnungsatlas.participation.demo",
 ]
 
 

@@ -24,6 +24,9 @@ def data_sources(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What this person can do, by role: their places, the moderation queue, import, atlas, funding."""
+    from begegnungsatlas.measures.selectors import measures_for_contributor
+    from begegnungsatlas.participation.permissions import can_manage_participation, can_moderate_reports
+    from begegnungsatlas.participation.selectors import reports_pending
     from begegnungsatlas.places.permissions import (
         can_create_place,
         can_import,
@@ -42,6 +45,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_moderate": moderate,
         "pending_count": suggestions_pending().count() if moderate else 0,
         "can_import": can_import(user).allowed,
+        "my_measures_count": measures_for_contributor(user).count(),
+        "can_manage_surveys": can_manage_participation(user).allowed,
+        "reports_pending_count": reports_pending().count() if can_moderate_reports(user).allowed else None,
     })
 
 

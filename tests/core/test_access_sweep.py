@@ -27,6 +27,13 @@ PUBLIC = {
     "atlas:catalogue_export", "atlas:indicator",
     # The list of calls and a published call with its public attachments are public by design.
     "funding:index", "funding:call",
+    # The published Werkzeugkatalog, its PDF and the Werkstattplan are public; drafts answer 404 there.
+    "measures:catalogue", "measures:catalogue_pdf", "measures:plan", "measures:detail",
+    # Participation: citizens answer surveys and report problems without an account.
+    "participation:index", "participation:privacy", "participation:survey_answer", "participation:survey_thanks",
+    "participation:report", "participation:report_thanks", "participation:reports",
+    # Results and their export only when the planner released them (404 otherwise); photos only when published.
+    "participation:survey_results", "participation:survey_export", "participation:report_photo",
 }
 
 
@@ -53,11 +60,23 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     from begegnungsatlas.atlas.models import Area, Indicator
     from begegnungsatlas.funding import demo as funding_demo
     from begegnungsatlas.funding.models import Application, Document, Grant, ReviewAssignment, Voucher
+    from begegnungsatlas.measures import demo as measures_demo
+    from begegnungsatlas.measures.models import Handlungsfeld, Werkzeugblatt
     from begegnungsatlas.places.models import Suggestion
     from begegnungsatlas.places.services.places import place_create
 
     atlas_demo.indicators_dortmund(out=lambda *_a: None)
     funding_demo.load(out=lambda *_a: None)
+    measures_demo.load(out=lambda *_a: None)
+    from begegnungsatlas.participation import demo as participation_demo
+    from begegnungsatlas.participation.models import Report, Survey
+
+    participation_demo.load(out=lambda *_a: None)
+    survey, report = Survey.objects.first(), Report.objects.first()
+    assert survey is not None
+    assert report is not None
+    planned = Werkzeugblatt.objects.select_related("measure").first()
+    assert planned is not None
     place = place_create(actor=planner, data={"name": "Treff", "lon": 7.4653, "lat": 51.5136})
     suggestion = Suggestion.objects.create(kind="new_place", name="Vorschlag")
     application = Application.objects.exclude(grant=None).first() or Application.objects.first()
@@ -91,6 +110,12 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:call_status": {"pk": str(application.call_id)},
         "funding:call_extension": {"pk": str(application.call_id)},
         "funding:selection": {"pk": str(application.call_id)},
+        **{f"measures:{n}": {"pk": str(planned.measure_id)}
+           for n in ("edit", "sheet", "step_add", "step_done", "note_add")},
+        "measures:field_edit": {"pk": str(Handlungsfeld.objects.first().pk)},
+        **{f"participation:{n}": {"pk": str(survey.pk)}
+           for n in ("survey_edit", "survey_publish", "survey_to_atlas")},
+        "participation:moderation_detail": {"pk": str(report.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
@@ -111,7 +136,9 @@ def _refused(response: Any) -> bool:
 def test_the_sweep_covers_the_protected_areas():
     names = {name for name, _route in _protected_routes()}
     for expected in ("web:dashboard", "places:moderation", "places:edit", "places_import:upload", "atlas:import",
-                     "funding:application", "funding:grant", "funding:audit", "funding:export"):
+                     "funding:application", "funding:grant", "funding:audit", "funding:export",
+                     "measures:edit", "measures:sheet", "measures:note_add", "participation:surveys",
+                     "participation:moderation_detail", "participation:counts_to_atlas"):
         assert expected in names
 
 

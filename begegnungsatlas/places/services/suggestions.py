@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.selectors.areas import area_assignment
+from begegnungsatlas.core.ratelimit import client_hash as client_hash  # re-exported for the views
+from begegnungsatlas.core.ratelimit import rate_count, rate_exceeded
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import PlaceError
@@ -33,18 +33,8 @@ SUGGESTION_FIELDS = ["kind", "name", "description", "street", "postcode", "city"
                      "submitter_name", "submitter_email"]
 
 
-def client_hash(address: str) -> str:
-    """A salted hash of the client address: enough to rate-limit, without storing the IP itself."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:suggest:{address}".encode()).hexdigest()
-
-
-def _rate_key(client: str) -> str:
-    hour = timezone.now().strftime("%Y%m%d%H")
-    return f"places:suggest:{client}:{hour}"
-
-
 def suggestion_rate_exceeded(*, client: str) -> bool:
-    return int(cache.get(_rate_key(client), 0)) >= settings.BEGEGNUNGSATLAS_SUGGESTION_RATE
+    return rate_exceeded(scope="places:suggest", client=client, limit=settings.BEGEGNUNGSATLAS_SUGGESTION_RATE)
 
 
 @transaction.atomic
@@ -91,12 +81,7 @@ def suggestion_submit(
             )
     suggestion = Suggestion.objects.create(client_hash=client, place=place, **clean)
     suggestion.target_groups.set(list(target_groups))
-    key = _rate_key(client)
-    if not cache.add(key, 1, timeout=3600):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
+    rate_count(scope="places:suggest", client=client)
     audit_record(actor=None, action="suggestion.submit", obj=suggestion, changes={"kind": kind})
     return suggestion
 

@@ -1,0 +1,1 @@
+"""Werkzeugkatalog (measures by Handlungsfeld), Werkzeugblätter and the Werkstattplan."""

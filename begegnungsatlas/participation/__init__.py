@@ -1,0 +1,1 @@
+"""Participation: surveys, citizens' reports on the map, and the privacy rules for both."""
