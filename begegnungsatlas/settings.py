@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "begegnungsatlas.places",
     "begegnungsatlas.api",
     "begegnungsatlas.funding",
+    "begegnungsatlas.gaps",
     "begegnungsatlas.web",
 ]
 
