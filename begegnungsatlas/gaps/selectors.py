@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
@@ -56,6 +57,8 @@ def supply_places(*, region: Region, place_groups: list[str], open_at: datetime 
     places = list(qs)
     if open_at is None:
         return places
+    if open_at.tzinfo is None:  # a wall-clock time in the region
+        open_at = open_at.replace(tzinfo=ZoneInfo("Europe/Berlin"))
     out = []
     for place in places:
         try:
