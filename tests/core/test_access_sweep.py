@@ -26,6 +26,8 @@ PUBLIC = {
     "atlas:catalogue_export", "atlas:indicator",
     # The list of calls and a published call with its public attachments are public by design.
     "funding:index", "funding:call",
+    # Versorgung: everybody sees the published scenarios (and may compare two); running is for planners.
+    "gaps:index", "gaps:compare",
 }
 
 
@@ -64,6 +66,11 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     voucher = Voucher.objects.first()
     document = Document.objects.filter(call=None).first()
     assignment = ReviewAssignment.objects.first()
+    from begegnungsatlas.atlas.models import Region
+    from begegnungsatlas.gaps.models import Scenario
+
+    scenario = Scenario.objects.create(region=Region.objects.get(slug="dortmund"), name="intern",
+                                       results={"gaps": {"areas": [], "cells": []}})
     for obj in (application, grant, voucher, document, assignment):
         assert obj is not None
     values = {
@@ -90,6 +97,8 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:call_status": {"pk": str(application.call_id)},
         "funding:call_extension": {"pk": str(application.call_id)},
         "funding:selection": {"pk": str(application.call_id)},
+        "gaps:scenario": {"pk": str(scenario.pk)}, "gaps:scenario_publish": {"pk": str(scenario.pk)},
+        "gaps:scenario_export": {"pk": str(scenario.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
@@ -110,7 +119,8 @@ def _refused(response: Any) -> bool:
 def test_the_sweep_covers_the_protected_areas():
     names = {name for name, _route in _protected_routes()}
     for expected in ("web:dashboard", "places:moderation", "places:edit", "places_import:upload", "atlas:import",
-                     "funding:application", "funding:grant", "funding:audit", "funding:export"):
+                     "funding:application", "funding:grant", "funding:audit", "funding:export",
+                     "gaps:scenario", "gaps:scenario_create", "gaps:grid_upload"):
         assert expected in names
 
 
