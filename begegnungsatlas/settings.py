@@ -55,6 +55,10 @@ else:
     )
     ALLOWED_HOSTS = _env_list("BEGEGNUNGSATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 
+# Background jobs (core/jobs.py): the django-tasks backport with its database backend, so SQLite and PostgreSQL
+# both work without another server; a worker runs with ``python -m django db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +68,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "begegnungsatlas.core",
     "begegnungsatlas.atlas",
     "begegnungsatlas.places",

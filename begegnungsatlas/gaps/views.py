@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.core.jobs import job_enqueue
 
 from . import exports, selectors
 from .errors import GapsError
@@ -21,7 +22,8 @@ from .permissions import can_run, can_view_scenario
 from .services.analysis import GapInputs, run_gap_analysis, run_siting
 from .services.candidates import candidates_from_file
 from .services.population import population_grid_import, read_rows
-from .services.scenarios import scenario_publish, scenario_save
+from .services.scenarios import scenario_publish
+from .tasks import scenario_save_task
 
 
 def _inputs(form: GapForm) -> GapInputs:
@@ -78,6 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def scenario_create(request: HttpRequest) -> HttpResponse:
+    """Check the form, then compute and save in the background; the user follows the job's progress."""
     can_run(request.user).enforce()
     form = GapForm(request.POST, request.FILES)
     name_form = ScenarioNameForm(request.POST)
@@ -85,14 +88,16 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Das Szenario wurde nicht gespeichert: bitte Eingaben und Namen prüfen."))
         return redirect("gaps:index")
     try:
-        scenario = scenario_save(name=name_form.cleaned_data["name"], inputs=_inputs(form),
-                                 siting_p=form.cleaned_data.get("siting_p"),
-                                 extra_candidates=_extra_candidates(request), actor=request.user)
+        extra = _extra_candidates(request)
     except GapsError as exc:
         messages.error(request, str(exc))
         return redirect("gaps:index")
-    messages.success(request, _("Szenario „%(name)s“ gespeichert.") % {"name": scenario.name})
-    return redirect("gaps:scenario", pk=scenario.pk)
+    name = name_form.cleaned_data["name"]
+    job = job_enqueue(task=scenario_save_task, kind="gaps.scenario", owner=request.user,
+                      label=_("Szenario „%(name)s“ berechnen") % {"name": name},
+                      name=name, inputs=_inputs(form).as_json(), siting_p=form.cleaned_data.get("siting_p"),
+                      extra_candidates=extra, actor_id=request.user.pk)
+    return redirect("core:job", pk=job.pk)
 
 
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -32,3 +32,18 @@ def dueren_places(planner: Any) -> list[Any]:
         make("Geplanter Treff Kreuzau", 6.4900, 50.7470, status="planned"),
         make("Potenzialraum Nideggen", 6.4830, 50.6890, status="potential"),
     ]
+
+
+@pytest.fixture
+def save_scenario(client: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """POST the save form, then let the real database worker run the queued job (as in production)."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    def save(data: dict[str, Any]) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            resp = client.post(reverse("gaps:scenario_create"), data)
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        return resp
+
+    return save

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from begegnungsatlas.atlas.models import AreaLevel
+from begegnungsatlas.core.jobs import Job
 from begegnungsatlas.gaps.models import Scenario
 
 
@@ -32,23 +33,32 @@ def test_planner_runs_the_analysis_and_sees_the_data_year(client: Any, planner: 
     assert "Potenzialraum Nideggen" in html or "Geplanter Treff Kreuzau" in html
 
 
-def test_bad_input_shows_a_german_message_and_stores_nothing(client: Any, planner: Any, dueren_grid: Any) -> None:
+def test_bad_input_shows_a_german_message_and_stores_nothing(client: Any, planner: Any, dueren_grid: Any,
+                                                             save_scenario: Any) -> None:
     client.force_login(planner)
     resp = client.post(reverse("gaps:index"), _form(dueren_grid))  # no places at all
     assert resp.status_code == 400
     assert "Keine Orte für diese Zielgruppe" in resp.content.decode()
-    resp = client.post(reverse("gaps:scenario_create"), {**_form(dueren_grid), "name": "leer"})
+    resp = save_scenario({**_form(dueren_grid), "name": "leer"})
     assert resp.status_code == 302
     assert not Scenario.objects.exists()
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert "Keine Orte für diese Zielgruppe" in job.message
+    assert "Keine Orte für diese Zielgruppe" in client.get(resp["Location"]).content.decode()
 
 
 def test_save_publish_compare_and_download(client: Any, planner: Any, make_user: Any, dueren_grid: Any,
-                                           dueren_places: list[Any]) -> None:
+                                           dueren_places: list[Any], save_scenario: Any) -> None:
     client.force_login(planner)
-    client.post(reverse("gaps:scenario_create"), {**_form(dueren_grid), "name": "Ältere, 2 km"})
-    client.post(reverse("gaps:scenario_create"), {**_form(dueren_grid, radius=1000, method="2sfca"),
-                                                  "name": "Ältere, 1 km"})
+    first = save_scenario({**_form(dueren_grid, siting_p="1"), "name": "Ältere, 2 km"})
+    save_scenario({**_form(dueren_grid, radius=1000, method="2sfca"), "name": "Ältere, 1 km"})
     a, b = Scenario.objects.order_by("pk")
+    job_page = client.get(first["Location"])
+    assert job_page.status_code == 200
+    status = client.get(reverse("core:job_status", args=[Job.objects.order_by("pk").first().pk])).content.decode()
+    assert reverse("gaps:scenario", args=[a.pk]) in status
+    assert "siting" in a.results
     assert a.results["gaps"]["data_year"] == 2011
     assert a.data_versions["grid"]["name"] == "Zensus 2011, 1 km"
     resp = client.get(reverse("gaps:compare"), {"a": a.pk, "b": b.pk})
@@ -72,6 +82,7 @@ def test_save_publish_compare_and_download(client: Any, planner: Any, make_user:
     assert client.post(reverse("gaps:index"), _form(dueren_grid)).status_code == 200  # the public list only
     assert client.post(reverse("gaps:scenario_publish", args=[a.pk]), {"published": "1"}).status_code == 403
     assert client.post(reverse("gaps:scenario_create"), {**_form(dueren_grid), "name": "x"}).status_code == 403
+    assert client.get(first["Location"]).status_code == 403  # somebody else's job
     # ... until the planner publishes it.
     client.force_login(planner)
     client.post(reverse("gaps:scenario_publish", args=[a.pk]), {"published": "1"})
