@@ -19,6 +19,7 @@ from .forms import GapForm, GridUploadForm, ScenarioNameForm
 from .groups import GROUPS
 from .models import Scenario
 from .permissions import can_run, can_view_scenario
+from .report import scenario_report_pdf
 from .services.analysis import GapInputs, run_gap_analysis, run_siting
 from .services.candidates import candidates_from_file
 from .services.population import population_grid_import, read_rows
@@ -149,6 +150,14 @@ def scenario_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         return render(request, "404.html", status=404)
     resp["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return resp
+
+
+def scenario_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario.objects.select_related("region"), pk=pk)
+    can_view_scenario(request.user, scenario).enforce()
+    resp = HttpResponse(scenario_report_pdf(scenario), content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="versorgung_szenario_{scenario.pk}.pdf"'
     return resp
 
 

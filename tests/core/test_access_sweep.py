@@ -98,7 +98,7 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:call_extension": {"pk": str(application.call_id)},
         "funding:selection": {"pk": str(application.call_id)},
         "gaps:scenario": {"pk": str(scenario.pk)}, "gaps:scenario_publish": {"pk": str(scenario.pk)},
-        "gaps:scenario_export": {"pk": str(scenario.pk)},
+        "gaps:scenario_export": {"pk": str(scenario.pk)}, "gaps:scenario_pdf": {"pk": str(scenario.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
