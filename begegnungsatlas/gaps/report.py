@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from begegnungsatlas.core.geo import METRIC_CRS, WEB_CRS, transformer
 from begegnungsatlas.reports.pdf import render_pdf
@@ -13,11 +14,11 @@ from begegnungsatlas.reports.pdf import render_pdf
 from .models import Scenario
 
 METHOD_TEXT = {
-    "nearest": _("Für jede Rasterzelle die Luftlinie vom Zellmittelpunkt zum nächsten Ort."),
-    "coverage": _("Eine Rasterzelle gilt als versorgt, wenn ein Ort in der gewählten Entfernung (Luftlinie) liegt."),
-    "2sfca": _("Two-Step Floating Catchment Area (Luo & Wang 2003): Plätze je Person im Einzugsbereich jedes Ortes, "
+    "nearest": _l("Für jede Rasterzelle die Luftlinie vom Zellmittelpunkt zum nächsten Ort."),
+    "coverage": _l("Eine Rasterzelle gilt als versorgt, wenn ein Ort in der gewählten Entfernung (Luftlinie) liegt."),
+    "2sfca": _l("Two-Step Floating Catchment Area (Luo & Wang 2003): Plätze je Person im Einzugsbereich jedes Ortes, "
                "dann je Zelle die Summe der erreichbaren Orte; als Plätze je 1.000 Personen."),
-    "e2sfca": _("Enhanced 2SFCA (Luo & Qi 2009): wie 2SFCA, mit Gewichten 1 / 0,68 / 0,22 für das erste, zweite "
+    "e2sfca": _l("Enhanced 2SFCA (Luo & Qi 2009): wie 2SFCA, mit Gewichten 1 / 0,68 / 0,22 für das erste, zweite "
                 "und letzte Drittel der Entfernung."),
 }
 
