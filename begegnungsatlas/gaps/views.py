@@ -70,9 +70,10 @@ def index(request: HttpRequest) -> HttpResponse:
         try:
             results = run_gap_analysis(inputs)
             siting = None
-            if form.cleaned_data.get("siting_p"):
-                siting = run_siting(inputs, p=form.cleaned_data["siting_p"],
-                                    extra_candidates=_extra_candidates(request))
+            if form.wants_siting:
+                siting = run_siting(inputs, p=form.cleaned_data.get("siting_p"),
+                                    extra_candidates=_extra_candidates(request),
+                                    method=form.cleaned_data["siting_method"])
         except GapsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -98,7 +99,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     job = job_enqueue(task=scenario_save_task, kind="gaps.scenario", owner=request.user,
                       label=_("Szenario „%(name)s“ berechnen") % {"name": name},
                       name=name, inputs=_inputs(form).as_json(), siting_p=form.cleaned_data.get("siting_p"),
-                      extra_candidates=extra, actor_id=request.user.pk)
+                      siting_method=form.cleaned_data["siting_method"], extra_candidates=extra, actor_id=request.user.pk)
     return redirect("core:job", pk=job.pk)
 
 
