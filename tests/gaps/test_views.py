@@ -134,3 +134,15 @@ def test_planner_chooses_the_siting_method(client: Any, planner: Any, dueren_gri
     assert resp.status_code == 200, html[:2000]
     assert "Wohin sollen neue Orte?" in html
     assert expected in html
+
+
+def test_dashboard_links_the_supply_pages_by_role(client: Any, planner: Any, make_user: Any) -> None:
+    client.force_login(planner)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert "Versorgungsanalyse" in html
+    assert reverse("gaps:bundling") in html
+    client.force_login(make_user("none", username="buerger"))
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert "Veröffentlichte Versorgungsszenarien" in html
+    assert reverse("gaps:index") in html
+    assert reverse("gaps:bundling") not in html
