@@ -169,6 +169,13 @@ def bundling(request: HttpRequest) -> HttpResponse:
     if context.get("result") and request.GET.get("format") == "csv":
         return HttpResponse(exports.clusters_csv(context["result"]), content_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="buendelung.csv"'})
+    if context.get("result"):
+        result = context["result"]
+        # Map data (json_script): each cluster's places (lon, lat, name) and the candidate centres.
+        context["map_data"] = {
+            "clusters": [c["points"] for c in result["clusters"]],
+            "centres": [[c["lon"], c["lat"], c["name"], c["offers"]] for c in result["centres"]],
+        }
     return render(request, "gaps/bundling.html", context, status=400 if form.errors else 200)
 
 
