@@ -23,6 +23,11 @@ METHOD_TEXT = {
 }
 
 
+def _n(value: Any) -> str:
+    """Whole numbers with the German thousands separator (125.383)."""
+    return f"{int(round(float(value))):,}".replace(",", ".")
+
+
 def _siting_section(siting: dict[str, Any]) -> dict[str, Any]:
     """Text and table of the siting result for the report, per method (MCLP, p-median, LSCP)."""
     chosen = ", ".join(c["name"] for c in siting["chosen"]) or "–"
@@ -31,22 +36,22 @@ def _siting_section(siting: dict[str, Any]) -> dict[str, Any]:
         text = _("Bestehende Orte fest; Versorgungsstandard %(r)s m (LSCP). Mindestens %(needed)s neue Orte, damit "
                  "jede erreichbare Person der Zielgruppe einen Ort im Umkreis hat; %(u)s von %(total)s Personen "
                  "erreicht auch kein Kandidat. Gewählt: %(chosen)s.") % {
-            "r": siting["inputs"]["radius"], "needed": siting["needed"], "u": siting["uncoverable"],
-            "total": siting["total"], "chosen": chosen}
+            "r": siting["inputs"]["radius"], "needed": siting["needed"], "u": _n(siting["uncoverable"]),
+            "total": _n(siting["total"]), "chosen": chosen}
         return {"text": [text], "header": [], "curve": []}
     if method == "pmedian":
         text = _("Bestehende Orte fest, %(n)s neue Orte (p-Median). Mittlere Entfernung vorher %(before)s m, "
                  "nachher %(after)s m. Gewählt: %(chosen)s.") % {
-            "n": siting["inputs"]["p"], "before": "–" if siting["mean_before"] is None else siting["mean_before"],
-            "after": siting["mean_after"], "chosen": chosen}
+            "n": siting["inputs"]["p"], "before": "–" if siting["mean_before"] is None else _n(siting["mean_before"]),
+            "after": _n(siting["mean_after"]), "chosen": chosen}
         return {"text": [text], "header": [_("neue Orte"), _("mittlere Entfernung (m)"), _("Standorte")],
-                "curve": [[row["p"], row["mean_distance"], ", ".join(row["chosen"])] for row in siting["curve"]]}
+                "curve": [[row["p"], _n(row["mean_distance"]), ", ".join(row["chosen"])] for row in siting["curve"]]}
     text = _("Bestehende Orte fest, %(n)s neue Orte (MCLP). Erreicht vorher %(before)s, nachher %(after)s "
              "von %(total)s Personen. Gewählt: %(chosen)s.") % {
-        "n": siting["inputs"]["p"], "before": siting["covered_before"], "after": siting["covered_after"],
-        "total": siting["total"], "chosen": chosen}
+        "n": siting["inputs"]["p"], "before": _n(siting["covered_before"]), "after": _n(siting["covered_after"]),
+        "total": _n(siting["total"]), "chosen": chosen}
     return {"text": [text], "header": [_("neue Orte"), _("erreichte Personen"), _("Standorte")],
-            "curve": [[row["p"], row["covered"], ", ".join(row["chosen"])] for row in siting["curve"]]}
+            "curve": [[row["p"], _n(row["covered"]), ", ".join(row["chosen"])] for row in siting["curve"]]}
 
 
 def _map(results: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +65,8 @@ def _map(results: dict[str, Any]) -> dict[str, Any]:
     n = len(cells)
     return {
         "aspect": round(float((y1 - y0) / span), 4),
+        # Cell edge as a share of the map width, so squares tile like the grid at any map size.
+        "cell": round(float(cells[0].get("size", 1000)) / span, 5) if cells else 0.0,
         "cells": [[round(float(fx[i]), 4), round(float(fy[i]), 4), 1 if cells[i]["served"] else 0]
                   for i in range(n) if cells[i]["demand"] > 0],
         "places": [[round(float(fx[i]), 4), round(float(fy[i]), 4)] for i in range(n, len(lon))],
@@ -83,7 +90,7 @@ def scenario_report_pdf(scenario: Scenario) -> bytes:
             [_("Gebiete"), r["level_name"]],
             [_("Datenstand"), f"{r['data_year']} ({r['grid_name']})"],
             [_("Orte als Angebot"), str(r["totals"]["places"])],
-            [_("ohne Ort im Umkreis"), f"{r['totals']['unserved']} / {r['totals']['demand']}"],
+            [_("ohne Ort im Umkreis"), f"{_n(r['totals']['unserved'])} / {_n(r['totals']['demand'])}"],
         ],
         "method_text": [
             str(METHOD_TEXT[inputs["method"]]),
@@ -93,7 +100,7 @@ def scenario_report_pdf(scenario: Scenario) -> bytes:
         ],
         "map": _map(r),
         "table_header": [_("Rang"), _("Gebiet"), _("Personen"), _("ohne Ort"), _("Anteil"), _("Orte")],
-        "rows": [[a["rank"], a["name"], a["demand"], a["unserved"],
+        "rows": [[a["rank"], a["name"], _n(a["demand"]), _n(a["unserved"]),
                   "–" if a["unserved_share"] is None else f"{100 * a['unserved_share']:.0f} %", a["places"]]
                  for a in r["areas"]],
         "sources": [f"{r['grid_name']}: {r['source']}. {r['licence']}",
