@@ -58,6 +58,10 @@ else:
     )
     ALLOWED_HOSTS = _env_list("BEGEGNUNGSATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 
+# Background jobs (core/jobs.py): the django-tasks backport with its database backend, so SQLite and PostgreSQL
+# both work without another server; a worker runs with ``python -m django db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "begegnungsatlas.core",
     "begegnungsatlas.atlas",
     "begegnungsatlas.places",
@@ -75,6 +81,7 @@ INSTALLED_APPS = [
     "begegnungsatlas.funding",
     "begegnungsatlas.measures",
     "begegnungsatlas.participation",
+    "begegnungsatlas.gaps",
     "begegnungsatlas.web",
 ]
 

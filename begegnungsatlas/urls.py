@@ -13,6 +13,8 @@ urlpatterns = [
     path("foerderung/", include("begegnungsatlas.funding.urls")),
     path("werkzeuge/", include("begegnungsatlas.measures.urls")),
     path("beteiligung/", include("begegnungsatlas.participation.urls")),
+    path("versorgung/", include("begegnungsatlas.gaps.urls")),
+    path("auftraege/", include("begegnungsatlas.core.urls_jobs")),
     path("api/", include("begegnungsatlas.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("begegnungsatlas.core.urls")),

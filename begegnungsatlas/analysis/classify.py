@@ -31,9 +31,6 @@ __all__ = [
 ]
 
 MISSING_CLASS = -1
-# Fisher-Jenks evaluates the dynamic programme in blocks of about this many cells
-# so that memory stays bounded (a few tens of MB) for any n.
-_FJ_BLOCK_CELLS = 2_000_000
 # Relative tolerance (of the total sum of squares) under which two split costs count as equal.
 _FJ_TIE_RTOL = 1e-10
 
@@ -208,7 +205,7 @@ def fisher_jenks(values: Any, k: int = 5) -> Classification:
 
     Finds the partition of the sorted values into ``k`` contiguous classes with the least
     total within-class sum of squared deviations (Fisher 1958, Jenks 1977), by dynamic
-    programming in ``O(k n^2)`` time, vectorised in blocks (bounded extra memory).
+    programming with divide and conquer in ``O(k n log n)`` time and ``O(k n)`` memory.
     Arithmetic is float64; among split points whose costs agree within a relative
     ``1e-10`` of the total sum of squares the earliest is kept, which is mapclassify's
     ``FisherJenks`` tie rule (mapclassify itself computes in float32, so on near-ties
@@ -241,7 +238,12 @@ def _fisher_jenks_starts(x: FloatArray, k: int) -> IntArray:
     """Start index of each of the ``k`` optimal classes of the sorted array ``x``.
 
     ``cost[b]`` is the least sum of squared deviations for ``x[:b]`` split into ``j``
-    classes; ``back[j][b]`` is where the last of those classes starts.
+    classes; ``back[j][b]`` is where the last of those classes starts. The best start
+    of the last class never decreases as ``b`` grows (the within-class sum of squares
+    of sorted data satisfies the quadrangle inequality), so each layer is solved by
+    divide and conquer over ``b`` (Grønlund et al. 2017, *Fast exact k-means,
+    k-medians and Bregman divergence clustering in 1D*): ``O(n log n)`` per layer,
+    ``O(k n log n)`` in all. Every level of the recursion is one vectorised pass.
     """
     n = x.size
     # Centring reduces cancellation in "sum of squares minus square of sum".
@@ -254,24 +256,9 @@ def _fisher_jenks_starts(x: FloatArray, k: int) -> IntArray:
     tie = _FJ_TIE_RTOL * max(float(cost[n]), np.finfo(np.float64).tiny)
     for j in range(2, k + 1):
         new_cost = np.full(n + 1, np.inf)
-        # Only x[:n] matters for the last class; earlier layers need every prefix.
-        b_first = n if j == k else j
-        block = max(1, _FJ_BLOCK_CELLS // max(n, 1))
-        for b0 in range(b_first, n + 1, block):
-            b = np.arange(b0, min(b0 + block, n + 1))
-            a = np.arange(j - 1, int(b[-1]))  # start of the last class
-            seg_n = b[:, None] - a[None, :]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                d1 = s1[b][:, None] - s1[a][None, :]
-                ssd = (s2[b][:, None] - s2[a][None, :]) - d1 * d1 / seg_n
-                total = cost[a][None, :] + ssd
-            total[seg_n <= 0] = np.inf
-            # Exact ties (common with integer data) must not be decided by rounding noise:
-            # keep the earliest start among candidates within ``tie`` of the minimum.
-            near = total <= total.min(axis=1, keepdims=True) + tie
-            best = np.argmax(near, axis=1)
-            new_cost[b] = total[np.arange(b.size), best]
-            back[j, b] = a[best]
+        # Only x[:n] matters for the last class; earlier layers need every prefix b >= j.
+        b_lo = n if j == k else j
+        _fj_layer(s1, s2, cost, new_cost, back[j], b_lo, n, j - 1, tie)
         cost = new_cost
     starts = np.zeros(k, dtype=np.int64)
     end = n
@@ -279,6 +266,75 @@ def _fisher_jenks_starts(x: FloatArray, k: int) -> IntArray:
         starts[j - 1] = back[j, end]
         end = int(starts[j - 1])
     return starts
+
+
+def _fj_layer(
+    s1: FloatArray,
+    s2: FloatArray,
+    prev: FloatArray,
+    out: FloatArray,
+    back: IntArray,
+    b_lo: int,
+    b_hi: int,
+    a_min: int,
+    tie: float,
+) -> None:
+    """Fill ``out[b]`` and ``back[b]`` for ``b_lo <= b <= b_hi`` by level-wise divide and conquer.
+
+    ``out[b] = min over a in [a_min, b-1] of prev[a] + ssd(x[a:b])`` with
+    ``ssd(x[a:b]) = s2[b] - s2[a] - (s1[b] - s1[a])**2 / (b - a)``. Each pending task is a
+    range of ``b`` with a window of admissible ``a``; its middle ``b`` is solved by
+    scanning the window, and the halves inherit the window cut at the found start.
+    ``s2[b]`` is the same for every ``a`` and is added after the minimum.
+    """
+    base = prev - s2  # the part of the cost that depends on a alone
+    lo_b = np.array([b_lo], dtype=np.int64)
+    hi_b = np.array([b_hi], dtype=np.int64)
+    lo_a = np.array([a_min], dtype=np.int64)
+    hi_a = np.array([b_hi - 1], dtype=np.int64)
+    while lo_b.size:
+        mid = (lo_b + hi_b) // 2
+        first = lo_a
+        # length >= 1: a_min <= lo_a <= lo_b - 1 <= mid - 1 holds for every task.
+        length = np.minimum(hi_a, mid - 1) - first + 1
+        width = int(length.max())
+        if mid.size * width <= 2 * int(length.sum()) + 1024:
+            # Windows of similar length: one padded 2-D block, no per-element bookkeeping.
+            a2 = first[:, None] + np.arange(width)
+            valid = a2 < (first + length)[:, None]
+            np.minimum(a2, (first + length - 1)[:, None], out=a2)
+            d1 = np.take(s1, mid)[:, None] - np.take(s1, a2)
+            d1 *= d1
+            d1 /= mid[:, None] - a2
+            total = np.take(base, a2)
+            total -= d1
+            total[~valid] = np.inf
+            seg_min = total.min(axis=1)
+            # Exact ties (common with integer data) must not be decided by rounding noise:
+            # keep the earliest start among candidates within ``tie`` of the minimum.
+            opt = first + np.argmax(total <= (seg_min + tie)[:, None], axis=1)
+        else:
+            offsets = np.zeros(mid.size, dtype=np.int64)
+            np.cumsum(length[:-1], out=offsets[1:])
+            a = np.arange(int(length.sum()), dtype=np.int64)
+            a += np.repeat(first - offsets, length)
+            d1 = np.repeat(np.take(s1, mid), length)
+            d1 -= np.take(s1, a)
+            d1 *= d1
+            d1 /= np.repeat(mid, length) - a
+            total = np.take(base, a)
+            total -= d1
+            seg_min = np.minimum.reduceat(total, offsets)
+            near = total <= np.repeat(seg_min + tie, length)
+            opt = np.minimum.reduceat(np.where(near, a, np.iinfo(np.int64).max), offsets)
+        out[mid] = seg_min + s2[mid]
+        back[mid] = opt
+        left = lo_b <= mid - 1
+        right = mid + 1 <= hi_b
+        lo_b = np.concatenate((lo_b[left], mid[right] + 1))
+        hi_b = np.concatenate((mid[left] - 1, hi_b[right]))
+        lo_a = np.concatenate((lo_a[left], opt[right]))
+        hi_a = np.concatenate((opt[left], hi_a[right]))
 
 
 _METHODS = {

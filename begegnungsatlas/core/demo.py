@@ -15,6 +15,7 @@ DEMO_LOADERS = [
     "begegnungsatlas.atlas.demo",
     "begegnungsatlas.places.demo",
     "begegnungsatlas.funding.demo",
+    "begegnungsatlas.gaps.demo",
     "begegnungsatlas.measures.demo",
     "begegnungsatlas.participation.demo",
 ]

@@ -97,3 +97,7 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit events are append-only")
 
+
+
+# The background-job progress record lives with its plumbing in core/jobs.py; imported here so Django sees it.
+from .jobs import Job, JobStatus  # noqa: E402,F401

@@ -24,6 +24,12 @@ DATA_SOURCES: list[dict[str, Any]] = [
         "matches": ("Zensus 2022",),
     },
     {
+        "title": _("Zensus 2011, Gitterzellen 1 km: Altersklassen und Geburtsland (Kreis Düren, Dortmund)"),
+        "attribution": "© Statistisches Bundesamt, Wiesbaden 2018 (Zensus 2011)",
+        "licence": _("Vervielfältigung und Verbreitung, auch auszugsweise, mit Quellenangabe gestattet"),
+        "url": "https://www.zensus2011.de/",
+    },
+    {
         "title": _("Bevölkerung nach Altersgruppen, Kreise NRW (Regionalstatistik 12411-02-03-4)"),
         "attribution": "© Statistische Ämter des Bundes und der Länder; aufbereitet vom Projekt MEmilio (Apache-2.0)",
         "licence": "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0)",

@@ -23,7 +23,9 @@ def data_sources(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What this person can do, by role: their places, the moderation queue, import, atlas, funding."""
+    """What this person can do, by role: their places, the moderation queue, import, atlas, funding, supply,
+    measures and participation."""
+    from begegnungsatlas.gaps.permissions import can_run as can_run_gaps
     from begegnungsatlas.measures.selectors import measures_for_contributor
     from begegnungsatlas.participation.permissions import can_manage_participation, can_moderate_reports
     from begegnungsatlas.participation.selectors import reports_pending
@@ -48,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "my_measures_count": measures_for_contributor(user).count(),
         "can_manage_surveys": can_manage_participation(user).allowed,
         "reports_pending_count": reports_pending().count() if can_moderate_reports(user).allowed else None,
+        "can_run_gaps": can_run_gaps(user).allowed,
     })
 
 

@@ -97,6 +97,44 @@ def test_manual_breaks_append_the_maximum() -> None:
     assert c.classes.tolist() == [0, 0, 1, 2]
 
 
+def _reference_jenks_cost(x: np.ndarray, k: int) -> float:
+    """Least within-class sum of squares of sorted ``x`` in ``k`` classes, plain O(k n^2) DP."""
+    n = x.size
+    s1 = np.concatenate(([0.0], np.cumsum(x)))
+    s2 = np.concatenate(([0.0], np.cumsum(x * x)))
+
+    def ssd(a: int, b: int) -> float:
+        return float(s2[b] - s2[a] - (s1[b] - s1[a]) ** 2 / (b - a))
+
+    cost = [ssd(0, b) if b else 0.0 for b in range(n + 1)]
+    for j in range(2, k + 1):
+        cost = [min((cost[a] + ssd(a, b) for a in range(j - 1, b)), default=np.inf) for b in range(n + 1)]
+    return cost[n]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fisher_jenks_divide_and_conquer_reaches_the_dp_optimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(30, 160)), int(rng.integers(2, 8))
+    values = rng.poisson(5, n).astype(float) if seed % 2 else rng.lognormal(1.0, 1.0, n)
+    x = np.sort(values)
+    c = fisher_jenks(values, k=k)
+    parts = [values[c.classes == cls] for cls in range(c.k)]
+    ours = float(sum(((p - p.mean()) ** 2).sum() for p in parts))
+    assert ours == pytest.approx(_reference_jenks_cost(x, c.k), rel=1e-9, abs=1e-9)
+
+
+def test_fisher_jenks_breaks_are_monotone_for_many_values() -> None:
+    # 20,000 values would take minutes with the old O(k n^2) programme; the class bounds
+    # must still partition the sorted values into k non-empty, ordered classes.
+    values = np.random.default_rng(3).lognormal(0.0, 1.0, 20_000)
+    c = fisher_jenks(values, k=7)
+    assert c.k == 7
+    assert np.all(c.counts > 0)
+    assert np.all(np.diff(c.breaks) > 0)
+    assert c.breaks[-1] == values.max()
+
+
 def test_fisher_jenks_handles_eleven_thousand_values_quickly() -> None:
     values = np.random.default_rng(1).normal(size=11_000)
     c = fisher_jenks(values, k=5)

@@ -16,6 +16,7 @@ from begegnungsatlas.analysis.errors import (
     InvalidCoordinatesError,
 )
 from begegnungsatlas.analysis.location import (
+    added_coverage,
     coverage_from_cost,
     coverage_from_xy,
     lscp,
@@ -24,6 +25,7 @@ from begegnungsatlas.analysis.location import (
     mclp_from_xy,
     p_median,
     p_median_from_xy,
+    tradeoff_curve,
 )
 
 LINE = np.arange(5.0)
@@ -161,6 +163,77 @@ def test_p_median_matches_brute_force(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("method", ["exact", "heuristic"])
+def test_p_median_single_site_without_fixed_sites(seed: int, method: str) -> None:
+    # p = 1 with nothing fixed used to crash in the vertex substitution (no site left to compare).
+    cost, weights, _ = _instance(seed)
+    res = p_median(cost, p=1, weights=weights, method=method)  # type: ignore[arg-type]
+    totals = weights @ cost
+    assert res.objective == pytest.approx(float(totals.min()), rel=1e-12)
+    assert res.selected.tolist() == [int(np.argmin(totals))]
+    assert res.optimal
+
+
+def test_p_median_sparse_missing_entries_are_unreachable_not_zero() -> None:
+    # Site 1 reaches only demand 1 (cost 1); site 0 reaches both (5 and 7). Read as 0, the
+    # missing entry would make site 1 look perfect; as unreachable, site 0 is the answer.
+    cost = sp.csr_array(([5.0, 7.0, 1.0], ([0, 1, 1], [0, 0, 1])), shape=(2, 2))
+    res = p_median(cost, p=1)
+    assert res.selected.tolist() == [0]
+    assert res.objective == pytest.approx(12.0)
+    assert res.stats["unreached"] == 0
+    # An explicitly stored 0 is a distance of 0.
+    zero = sp.csr_array(([0.0, 7.0, 1.0], ([0, 1, 1], [1, 0, 1])), shape=(2, 2))
+    assert p_median(zero, p=1).selected.tolist() == [1]
+
+
+def test_p_median_leaves_unreachable_demand_unassigned_with_a_penalty() -> None:
+    cost = np.array([[1.0, np.inf], [np.inf, 2.0], [np.inf, np.inf]])
+    res = p_median(cost, p=1, weights=[1, 5, 1], unreachable_cost=100.0)
+    assert res.selected.tolist() == [1]  # reaching the heavier demand point is cheaper
+    assert res.assignment.tolist() == [-1, 1, -1]
+    assert res.stats["unreached"] == 2
+    assert res.objective == pytest.approx(100.0 + 10.0 + 100.0)
+    with pytest.raises(AnalysisError, match="unreachable_cost"):
+        p_median(cost, p=1, unreachable_cost=1.5)
+
+
+def test_p_median_sparse_costs_match_brute_force_with_infinite_pairs() -> None:
+    rng = np.random.default_rng(5)
+    dense = rng.uniform(100, 3000, (12, 6))
+    dense[dense > 2200] = np.inf
+    sparse = sp.csr_array(np.where(np.isfinite(dense), dense, 0.0))
+    penalty = 4.0 * float(dense[np.isfinite(dense)].max())
+    filled = np.where(np.isfinite(dense), dense, penalty)
+    best = -_brute(6, 2, [], lambda s: -float(filled[:, s].min(axis=1).sum()))
+    assert p_median(sparse, p=2).objective == pytest.approx(best, rel=1e-12)
+
+
+def test_added_coverage_counts_only_demand_no_open_site_covers() -> None:
+    cov = np.array([[1, 1, 0], [0, 1, 0], [0, 1, 1], [0, 0, 1]], dtype=bool)
+    gains = added_coverage(cov, weights=[4, 3, 2, 1], fixed=[0])
+    assert gains.tolist() == [0.0, 5.0, 3.0]
+    assert added_coverage(cov).tolist() == [1.0, 3.0, 2.0]
+
+
+def test_tradeoff_curve_solves_each_p_and_caps_at_free_candidates() -> None:
+    cost, weights, sites = _instance(2, n=20, m=6)
+    cov = cost <= 1200
+    curve = tradeoff_curve("mclp", cov, p_max=5, weights=weights, fixed=[0])
+    assert [len(r.selected) <= p for p, r in zip(range(1, 6), curve, strict=True)] == [True] * 5
+    for p, r in enumerate(curve, start=1):
+        best = _brute(6, p, [0], lambda s: float(weights[cov[:, s].any(axis=1)].sum()))
+        assert r.objective == pytest.approx(best)
+    objectives = [r.objective for r in curve]
+    assert objectives == sorted(objectives)
+    medians = tradeoff_curve("p-median", cost, p_max=9, weights=weights)
+    assert len(medians) == 6  # capped at the 6 candidates
+    assert [r.objective for r in medians] == sorted((r.objective for r in medians), reverse=True)
+    with pytest.raises(AnalysisError, match="model must be"):
+        tradeoff_curve("lscp", cov)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(4))
 def test_p_median_exact_milp_path_matches_brute_force(seed: int) -> None:
     # Zero Lagrangian iterations force the k-nearest MILP (the bound cannot prove anything),
     # and k_nearest=1 forces the widening loop.
@@ -233,7 +306,7 @@ def test_bad_inputs_name_the_problem() -> None:
         mclp(LINE_COV, p=1, weights=[1, 2])
     bad = LINE_COST.copy()
     bad[1, 2] = np.nan
-    with pytest.raises(AnalysisError, match=r"cost: entry \(1, 2\) is NaN or infinite"):
+    with pytest.raises(AnalysisError, match=r"cost: entry \(1, 2\) is NaN"):
         p_median(bad, p=1)
     with pytest.raises(AnalysisError, match="fixed: candidate index 9 is out of range for 5 candidates"):
         lscp(LINE_COV, fixed=[9])

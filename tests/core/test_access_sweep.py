@@ -27,6 +27,8 @@ PUBLIC = {
     "atlas:catalogue_export", "atlas:indicator",
     # The list of calls and a published call with its public attachments are public by design.
     "funding:index", "funding:call",
+    # Versorgung: everybody sees the published scenarios (and may compare two); running is for planners.
+    "gaps:index", "gaps:compare",
     # The published Werkzeugkatalog, its PDF and the Werkstattplan are public; drafts answer 404 there.
     "measures:catalogue", "measures:catalogue_pdf", "measures:plan", "measures:detail",
     # Participation: citizens answer surveys and report problems without an account.
@@ -84,6 +86,11 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     voucher = Voucher.objects.first()
     document = Document.objects.filter(call=None).first()
     assignment = ReviewAssignment.objects.first()
+    from begegnungsatlas.atlas.models import Region
+    from begegnungsatlas.gaps.models import Scenario
+
+    scenario = Scenario.objects.create(region=Region.objects.get(slug="dortmund"), name="intern",
+                                       results={"gaps": {"areas": [], "cells": []}})
     for obj in (application, grant, voucher, document, assignment):
         assert obj is not None
     values = {
@@ -110,6 +117,8 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:call_status": {"pk": str(application.call_id)},
         "funding:call_extension": {"pk": str(application.call_id)},
         "funding:selection": {"pk": str(application.call_id)},
+        "gaps:scenario": {"pk": str(scenario.pk)}, "gaps:scenario_publish": {"pk": str(scenario.pk)},
+        "gaps:scenario_export": {"pk": str(scenario.pk)}, "gaps:scenario_pdf": {"pk": str(scenario.pk)},
         **{f"measures:{n}": {"pk": str(planned.measure_id)}
            for n in ("edit", "sheet", "step_add", "step_done", "note_add")},
         "measures:field_edit": {"pk": str(Handlungsfeld.objects.first().pk)},
@@ -137,6 +146,7 @@ def test_the_sweep_covers_the_protected_areas():
     names = {name for name, _route in _protected_routes()}
     for expected in ("web:dashboard", "places:moderation", "places:edit", "places_import:upload", "atlas:import",
                      "funding:application", "funding:grant", "funding:audit", "funding:export",
+                     "gaps:scenario", "gaps:scenario_create", "gaps:grid_upload",
                      "measures:edit", "measures:sheet", "measures:note_add", "participation:surveys",
                      "participation:moderation_detail", "participation:counts_to_atlas"):
         assert expected in names

@@ -22,9 +22,11 @@ from ._result import LocationResult
 from .lscp import lscp, lscp_from_xy
 from .mclp import mclp, mclp_from_xy
 from .pmedian import p_median, p_median_from_xy
+from .tradeoff import added_coverage, tradeoff_curve
 
 __all__ = [
     "LocationResult",
+    "added_coverage",
     "coverage_from_cost",
     "coverage_from_xy",
     "lscp",
@@ -33,4 +35,5 @@ __all__ = [
     "mclp_from_xy",
     "p_median",
     "p_median_from_xy",
+    "tradeoff_curve",
 ]

@@ -112,26 +112,40 @@ def check_p(p: int, n_free: int) -> int:
 
 
 def check_cost(cost: Any) -> FloatArray:
-    """Return a dense, finite, non-negative cost matrix (n_demand, n_candidates).
+    """Return a dense, non-negative cost matrix (n_demand, n_candidates); ``inf`` = unreachable.
+
+    For a *sparse* matrix only the stored entries are costs (as in
+    ``scipy.sparse.csgraph``): a missing entry means "not reachable" and becomes
+    ``inf``, an explicitly stored 0 stays distance 0. In a dense matrix ``inf`` marks an
+    unreachable pair; NaN and negative costs are refused.
 
     >>> check_cost([[0.0, 2.0]]).shape
     (1, 2)
+    >>> check_cost(sp.csr_array(([3.0], ([0], [1])), shape=(1, 2))).tolist()
+    [[inf, 3.0]]
     >>> check_cost([[1.0, -1.0]])
     Traceback (most recent call last):
     ...
     begegnungsatlas.analysis.errors.AnalysisError: cost: entry (0, 1) is negative; costs must be >= 0
     """
-    arr = np.asarray(cost.toarray() if sp.issparse(cost) else cost, dtype=np.float64)
+    if sp.issparse(cost):
+        coo = sp.coo_array(cost)
+        if coo.ndim != 2:
+            raise AnalysisError(f"cost: expected a 2-D matrix (demand x candidates), got shape {coo.shape}")
+        coo.sum_duplicates()
+        arr = np.full(coo.shape, np.inf, dtype=np.float64)
+        arr[coo.row, coo.col] = np.asarray(coo.data, dtype=np.float64)
+    else:
+        arr = np.array(cost, dtype=np.float64)
     if arr.ndim != 2:
         raise AnalysisError(f"cost: expected a 2-D matrix (demand x candidates), got shape {arr.shape}")
     if arr.shape[0] == 0:
         raise EmptyInputError("cost: no demand points (0 rows)")
     if arr.shape[1] == 0:
         raise EmptyInputError("cost: no candidate sites (0 columns)")
-    finite = np.isfinite(arr)
-    if not finite.all():
-        i, j = np.argwhere(~finite)[0]
-        raise AnalysisError(f"cost: entry ({i}, {j}) is NaN or infinite")
+    if np.isnan(arr).any():
+        i, j = np.argwhere(np.isnan(arr))[0]
+        raise AnalysisError(f"cost: entry ({i}, {j}) is NaN")
     if (arr < 0).any():
         i, j = np.argwhere(arr < 0)[0]
         raise AnalysisError(f"cost: entry ({i}, {j}) is negative; costs must be >= 0")
@@ -178,6 +192,7 @@ def coverage_from_cost(cost: Any, *, radius: float) -> sp.csr_array:
     """
     r = check_radius(radius)
     if sp.issparse(cost):
+        # Stay sparse: only stored entries can cover (missing = unreachable).
         coo = sp.coo_array(cost)
         if coo.shape[0] == 0 or coo.shape[1] == 0:
             raise EmptyInputError(f"cost: empty matrix of shape {coo.shape}")

@@ -32,6 +32,27 @@ def _total(cost: FloatArray, w: FloatArray, open_sites: IntArray) -> float:
     return float(w @ _nearest(cost, open_sites)[0])
 
 
+def _with_penalty(cost: FloatArray, unreachable_cost: float | None) -> FloatArray:
+    """Replace unreachable (infinite) costs by a penalty larger than every finite cost.
+
+    >>> _with_penalty(np.array([[1.0, np.inf], [2.0, 5.0]]), None).tolist()
+    [[1.0, 20.0], [2.0, 5.0]]
+    """
+    unreachable = ~np.isfinite(cost)
+    finite_max = float(cost[~unreachable].max()) if (~unreachable).any() else 0.0
+    if unreachable_cost is None:
+        if not unreachable.any():
+            return cost
+        penalty = 4.0 * max(finite_max, 1.0)
+    else:
+        penalty = float(unreachable_cost)
+        if not np.isfinite(penalty) or penalty <= finite_max:
+            raise AnalysisError(
+                f"unreachable_cost must be finite and larger than every finite cost ({finite_max}), got {unreachable_cost}"
+            )
+    return np.where(unreachable, penalty, cost)
+
+
 def _restricted_milp(
     cost: FloatArray,
     w: FloatArray,
@@ -146,7 +167,8 @@ def _interchange(cost: FloatArray, w: FloatArray, fixed: IntArray, p: int, max_r
         best = (value * (1 - 1e-12), -1, -1)
         for pos in range(len(chosen)):
             rest = np.asarray(fixed.tolist() + chosen[:pos] + chosen[pos + 1 :], dtype=np.int64)
-            base = cost[:, rest].min(axis=1)
+            # With p = 1 and nothing fixed, removing the only site leaves nothing open.
+            base = cost[:, rest].min(axis=1) if rest.size else np.full(n, np.inf)
             totals = np.minimum(wd, (w * base)[:, None]).sum(axis=0)
             totals[~free_mask] = np.inf
             totals[chosen] = np.inf
@@ -203,13 +225,15 @@ def p_median(
     time_limit: float | None = None,
     k_nearest: int | None = None,
     lagrangian_iterations: int = 300,
+    unreachable_cost: float | None = None,
 ) -> LocationResult:
     """p-median: open ``p`` new sites minimising total weighted cost to the nearest open site.
 
     Parameters
     ----------
-    cost : array_like, shape (n_demand, n_candidates)
-        Finite, non-negative cost (e.g. distance in metres) from demand i to site j.
+    cost : array_like or scipy.sparse matrix, shape (n_demand, n_candidates)
+        Non-negative cost (e.g. distance in metres) from demand i to site j. ``inf``
+        (or, in a sparse matrix, a missing entry) means site j cannot reach demand i.
     p : int
         Number of *new* sites; sites in ``fixed`` are open in addition.
     weights : array_like, optional
@@ -228,6 +252,11 @@ def p_median(
         for the demand points whose cut-off option the solution uses.
     lagrangian_iterations : int
         Subgradient steps for the heuristic's bound.
+    unreachable_cost : float, optional
+        Cost charged per unit of weight for a demand point that no open site reaches
+        (default: 4 x the largest finite cost). It must exceed every finite cost, so a
+        reachable open site is always preferred; such points get assignment ``-1`` and
+        are counted in ``stats["unreached"]``. The objective includes these charges.
 
     Returns
     -------
@@ -247,7 +276,8 @@ def p_median(
     [1]
     """
     start = time.perf_counter()
-    d = check_cost(cost)
+    d_true = check_cost(cost)
+    d = _with_penalty(d_true, unreachable_cost)
     n, m = d.shape
     w = check_weights(weights, n)
     fixed_idx = check_fixed(fixed, m)
@@ -283,6 +313,9 @@ def p_median(
     open_sites = np.union1d(fixed_idx, selected)
     nearest_cost, assignment = _nearest(d, open_sites)
     objective = float(w @ nearest_cost)
+    unreached = ~np.isfinite(d_true[np.arange(n), assignment])
+    assignment[unreached] = -1
+    stats["unreached"] = int(unreached.sum())
     if optimal or objective <= bound + 1e-9 * max(abs(objective), 1.0):
         if not optimal:
             status = f"{status}; proven optimal by bound"

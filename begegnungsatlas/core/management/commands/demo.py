@@ -27,4 +27,11 @@ class Command(BaseCommand):
 
         print_credentials(out=self.stdout.write)
         if not opts["no_serve"]:
-            call_command("serve", host=opts["host"], port=opts["port"])
+            from begegnungsatlas.core.jobs import start_worker_process
+
+            worker = start_worker_process()  # background jobs (e.g. saving a Versorgung scenario)
+            try:
+                call_command("serve", host=opts["host"], port=opts["port"])
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)

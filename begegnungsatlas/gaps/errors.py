@@ -1,0 +1,5 @@
+"""Domain errors of the gap analysis; messages are German and shown to the planner as they are."""
+
+
+class GapsError(ValueError):
+    """Bad input or a request the gap analysis cannot answer; nothing was stored."""

@@ -1,0 +1,100 @@
+"""Forms of the gap analysis page; choices come from the database so every value is checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from begegnungsatlas.atlas.models import AreaLevel
+from begegnungsatlas.places.models import TargetGroup
+
+from .groups import group_choices
+from .models import PopulationGrid
+
+METHOD_CHOICES = [
+    ("nearest", _("Entfernung zum nächsten Ort")),
+    ("coverage", _("Versorgungsgrad im Umkreis")),
+    ("2sfca", _("2SFCA (Angebot je Person, mit Konkurrenz)")),
+    ("e2sfca", _("E2SFCA (wie 2SFCA, Entfernung abgestuft)")),
+]
+
+
+class GapForm(forms.Form):
+    grid = forms.ModelChoiceField(PopulationGrid.objects.select_related("region"), label=_("Bevölkerungsraster"))
+    group = forms.ChoiceField(choices=group_choices, label=_("Zielgruppe"))
+    place_groups = forms.ModelMultipleChoiceField(
+        TargetGroup.objects.order_by("sort"), to_field_name="slug", required=False,
+        label=_("Orte für (Zielgruppen der Orte)"),
+        help_text=_("Leer lassen: die zur Zielgruppe passenden Orte."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    open_at = forms.DateTimeField(
+        required=False, label=_("nur Orte, die dann geöffnet sind"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    method = forms.ChoiceField(choices=METHOD_CHOICES, label=_("Methode"), initial="coverage")
+    radius = forms.IntegerField(min_value=100, max_value=20_000, initial=1000, label=_("Entfernung (m)"))
+    level = forms.ModelChoiceField(AreaLevel.objects.filter(rank__gt=0, grid_size_m__isnull=True),
+                                   label=_("Gebiete"))
+    siting_p = forms.TypedChoiceField(
+        choices=[("", _("keine")), ("1", "1"), ("2", "2"), ("3", "3")], coerce=int, required=False,
+        empty_value=None, label=_("Wohin sollen neue Orte? Anzahl"),
+    )
+    siting_method = forms.ChoiceField(
+        choices=[("mclp", _("MCLP: die meisten Personen im Umkreis erreichen")),
+                 ("pmedian", _("p-Median: mittlere Entfernung am stärksten verkürzen")),
+                 ("lscp", _("LSCP: wie viele neue Orte mindestens, damit alle im Umkreis sind?"))],
+        initial="mclp", required=False, label=_("Verfahren der Standortwahl"),
+        help_text=_("Bestehende Orte bleiben fest. LSCP nutzt die Entfernung oben als Versorgungsstandard und "
+                    "braucht keine Anzahl."),
+    )
+    candidates = forms.FileField(
+        required=False, label=_("eigene Standortkandidaten (CSV mit name, lon, lat)"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        grid, level = data.get("grid"), data.get("level")
+        if grid and level and level.region_id != grid.region_id:
+            self.add_error("level", _("Die Gebietsebene gehört nicht zur Region des Rasters."))
+        data["siting_method"] = data.get("siting_method") or "mclp"
+        return data
+
+    @property
+    def wants_siting(self) -> bool:
+        return bool(self.cleaned_data.get("siting_p")) or self.cleaned_data.get("siting_method") == "lscp"
+
+
+class ScenarioNameForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name des Szenarios"))
+
+
+class GridUploadForm(forms.Form):
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Region"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    data_year = forms.IntegerField(min_value=1950, max_value=2100, label=_("Datenjahr"))
+    source = forms.CharField(max_length=300, label=_("Quelle"))
+    licence = forms.CharField(max_length=300, required=False, label=_("Lizenz"))
+    file = forms.FileField(label=_("Datei (CSV, XLSX oder GeoJSON mit INSPIRE-Zellen-ID)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from begegnungsatlas.atlas.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+
+class BundlingForm(forms.Form):
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Region"))
+    group = forms.ModelChoiceField(TargetGroup.objects.order_by("sort"), required=False, label=_("Zielgruppe"),
+                                   empty_label=_("alle Zielgruppen"))
+    radius = forms.IntegerField(min_value=100, max_value=5000, initial=800, label=_("Gehentfernung (m)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from begegnungsatlas.atlas.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]

@@ -1,0 +1,82 @@
+"""Population grids (need) and saved scenarios of the gap analysis.
+
+A *population grid* is one imported data set of counts per grid cell (e.g. Zensus 2011, 1 km) with its data year
+and source; each *cell* keeps its INSPIRE id, its centre (EPSG:4326 for the map, EPSG:25832 for distances), the
+Kommune and smallest area that contain its centre, and its counts per column (``{"ab65": 120, ...}``).
+A *scenario* is a saved run: the inputs, the data versions used and the results, with a name; planners publish
+a scenario to make it visible to everybody.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PopulationGrid(models.Model):
+    region = models.ForeignKey("atlas.Region", on_delete=models.CASCADE, related_name="population_grids",
+                               verbose_name=_("Region"))
+    name = models.CharField(_("Name"), max_length=200)
+    data_year = models.PositiveSmallIntegerField(_("Datenstand (Jahr)"))
+    cell_size_m = models.PositiveIntegerField(_("Zellgröße (m)"))
+    source = models.CharField(_("Quelle"), max_length=300)
+    licence = models.CharField(_("Lizenz"), max_length=300, blank=True)
+    note = models.TextField(_("Hinweis"), blank=True)
+    columns = models.JSONField(_("Spalten"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["region", "-data_year", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="gaps_grid_unique_name")]
+        verbose_name = _("Bevölkerungsraster")
+        verbose_name_plural = _("Bevölkerungsraster")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.data_year})"
+
+
+class PopulationCell(models.Model):
+    grid = models.ForeignKey(PopulationGrid, on_delete=models.CASCADE, related_name="cells")
+    cell_id = models.CharField(_("Zellen-ID"), max_length=40)
+    x_3035 = models.FloatField(help_text="lower-left corner, EPSG:3035")
+    y_3035 = models.FloatField(help_text="lower-left corner, EPSG:3035")
+    lon = models.FloatField(help_text="centre, EPSG:4326")
+    lat = models.FloatField(help_text="centre, EPSG:4326")
+    x = models.FloatField(help_text="centre, EPSG:25832")
+    y = models.FloatField(help_text="centre, EPSG:25832")
+    kommune = models.ForeignKey("atlas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    area = models.ForeignKey("atlas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["grid", "cell_id"]
+        constraints = [models.UniqueConstraint(fields=["grid", "cell_id"], name="gaps_cell_unique_id")]
+        verbose_name = _("Rasterzelle")
+        verbose_name_plural = _("Rasterzellen")
+
+    def __str__(self) -> str:
+        return self.cell_id
+
+
+class Scenario(models.Model):
+    region = models.ForeignKey("atlas.Region", on_delete=models.CASCADE, related_name="gap_scenarios",
+                               verbose_name=_("Region"))
+    name = models.CharField(_("Name"), max_length=200)
+    inputs = models.JSONField(_("Eingaben"), default=dict)
+    data_versions = models.JSONField(_("Datenstände"), default=dict)
+    results = models.JSONField(_("Ergebnisse"), default=dict)
+    is_published = models.BooleanField(_("veröffentlicht"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Szenario")
+        verbose_name_plural = _("Szenarien")
+
+    def __str__(self) -> str:
+        return self.name

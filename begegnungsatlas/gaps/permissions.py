@@ -1,0 +1,25 @@
+"""Who may do what in the gap analysis: planners run, save and publish; everybody sees published scenarios."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.permissions import Decision, allow, deny, require_role
+
+from .models import Scenario
+
+
+def can_run(user: Any) -> Decision:
+    """Running analyses, importing grids, saving and publishing scenarios: social planning only."""
+    return require_role(user, Role.PLANNER)
+
+
+def can_view_scenario(user: Any, scenario: Scenario) -> Decision:
+    if scenario.is_published:
+        return allow()
+    if can_run(user):
+        return allow()
+    return deny(_("Dieses Szenario ist nicht veröffentlicht."))
