@@ -86,11 +86,18 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     voucher = Voucher.objects.first()
     document = Document.objects.filter(call=None).first()
     assignment = ReviewAssignment.objects.first()
-    from begegnungsatlas.atlas.models import Region
-    from begegnungsatlas.gaps.models import Scenario
+    from begegnungsatlas.atlas.models import AreaLevel, Region
+    from begegnungsatlas.gaps.services.analysis import GapInputs
+    from begegnungsatlas.gaps.services.population import zensus2011_import
+    from begegnungsatlas.gaps.services.scenarios import scenario_save
 
-    scenario = Scenario.objects.create(region=Region.objects.get(slug="dortmund"), name="intern",
-                                       results={"gaps": {"areas": [], "cells": []}})
+    # A real (unpublished) scenario through the service, so every page renders what planners really get.
+    place_create(actor=planner, data={"name": "Seniorentreff Düren", "lon": 6.4830, "lat": 50.8035},
+                 target_groups=["senioren"])
+    grid = zensus2011_import(region=Region.objects.get(slug="kreis-dueren")).grid
+    scenario = scenario_save(name="intern", actor=planner, inputs=GapInputs(
+        grid=grid, group="ab65", method="coverage", radius=2000.0,
+        level=AreaLevel.objects.get(region=grid.region, slug="kommune"), place_groups=("senioren",)))
     for obj in (application, grant, voucher, document, assignment):
         assert obj is not None
     values = {
