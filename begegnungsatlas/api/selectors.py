@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Max, Min, Prefetch, QuerySet
 from shapely.geometry import box, shape
 
-from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.atlas.models import Area, related_geometry
 from begegnungsatlas.places.models import Offer, Place, PlaceActor, TargetGroup
 from begegnungsatlas.places.selectors.places import PlaceFilter, places_filtered, places_open_now
 
@@ -260,6 +260,7 @@ def place_object(pk: int) -> Place:
     """One published place with everything its detail shows, in a fixed number of queries."""
     return (
         _published().select_related("kommune", "area")
+        .defer(*related_geometry("kommune", "area"))
         .prefetch_related(
             "target_groups", "qualities",
             Prefetch("place_actors", queryset=PlaceActor.objects.select_related("organisation").order_by("id")),

@@ -61,8 +61,36 @@ class AreaLevel(models.Model):
         return f"{self.region.name}: {self.name}"
 
 
+GEOMETRY_FIELDS = ("geometry", "geometry_web")
+
+
+def related_geometry(*paths: str) -> tuple[str, ...]:
+    """Field names for ``.defer()`` that keep the polygons of areas joined by ``select_related(*paths)`` unloaded."""
+    return tuple(f"{p}__{g}" for p in paths for g in GEOMETRY_FIELDS)
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def with_geometry(self) -> AreaQuerySet:
+        """Load the polygons too (they are deferred by default: megabytes of JSON per Kommune)."""
+        return self.defer(None)
+
+
+class AreaManager(models.Manager["Area"]):
+    """Defers the polygons by default, also for related access (``place.kommune``), which uses this manager."""
+
+    def get_queryset(self) -> AreaQuerySet:
+        return AreaQuerySet(self.model, using=self._db).defer(*GEOMETRY_FIELDS)
+
+    def with_geometry(self) -> AreaQuerySet:
+        return self.get_queryset().with_geometry()
+
+
 class Area(models.Model):
-    """One area (Gebiet) of a level, keyed by an official code where one exists."""
+    """One area (Gebiet) of a level, keyed by an official code where one exists.
+
+    ``geometry`` and ``geometry_web`` are deferred by default (``Area.objects``, ``place.kommune``): read them with
+    ``Area.objects.with_geometry()``, ``.only(..., "geometry")`` or ``.values_list(..., "geometry")``.
+    """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="areas", verbose_name=_("Region"))
     level = models.ForeignKey(AreaLevel, on_delete=models.PROTECT, related_name="areas", verbose_name=_("Ebene"))
@@ -85,7 +113,10 @@ class Area(models.Model):
     valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
     source = models.CharField(_("Quelle"), max_length=300, blank=True)
 
+    objects = AreaManager()
+
     class Meta:
+        base_manager_name = "objects"
         ordering = ["level__rank", "name"]
         constraints = [
             models.UniqueConstraint(fields=["level", "code", "valid_from"], name="area_unique_code_per_level"),

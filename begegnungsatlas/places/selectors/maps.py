@@ -58,7 +58,7 @@ def area_outlines() -> dict[str, Any]:
         if _outlines.get("stamp") == stamp:
             cached: dict[str, Any] = _outlines["data"]
             return cached
-        areas = (Area.objects.select_related("level", "region")
+        areas = (Area.objects.with_geometry().select_related("level", "region")
                  .filter(level__rank__in=[0, 1], region__is_reference=False).exclude(geometry=None).order_by("level__rank", "name"))
         features = []
         for area in areas:
