@@ -6,7 +6,11 @@ plain columns so that map and API queries can filter with ordinary indexes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,6 +66,7 @@ class AreaLevel(models.Model):
 
 
 GEOMETRY_FIELDS = ("geometry", "geometry_web")
+GEOMETRY_FIELDS_SET = frozenset(GEOMETRY_FIELDS)
 
 
 def related_geometry(*paths: str) -> tuple[str, ...]:
@@ -70,9 +75,42 @@ def related_geometry(*paths: str) -> tuple[str, ...]:
 
 
 class AreaQuerySet(models.QuerySet["Area"]):
+    """Every ORM write of a polygon stamps ``geometry_changed_at`` here, whoever writes it (admin, import, shell),
+    so that the per-process caches (point-in-polygon index, map payloads) notice in-place changes."""
+
     def with_geometry(self) -> AreaQuerySet:
         """Load the polygons too (they are deferred by default: megabytes of JSON per Kommune)."""
         return self.defer(None)
+
+    def geometry_stamp(self) -> tuple[Any, ...]:
+        """One cheap aggregate that changes whenever an area of this queryset is added, removed, closed or has
+        its geometry rewritten: the key of every geometry cache."""
+        agg = self.aggregate(n=models.Count("id"), last=models.Max("id"),
+                             current=models.Count("id", filter=models.Q(valid_to__isnull=True)),
+                             changed=models.Max("geometry_changed_at"))
+        return (agg["n"], agg["last"], agg["current"], agg["changed"])
+
+    def update(self, **kwargs: Any) -> int:
+        if GEOMETRY_FIELDS_SET & set(kwargs):
+            kwargs.setdefault("geometry_changed_at", timezone.now())
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Iterable[Area], fields: Iterable[str], batch_size: int | None = None) -> int:
+        objs, names = list(objs), list(fields)
+        if GEOMETRY_FIELDS_SET & set(names):
+            now = timezone.now()
+            for obj in objs:
+                obj.geometry_changed_at = now
+            names.append("geometry_changed_at")
+        return super().bulk_update(objs, names, batch_size=batch_size)
+
+    def bulk_create(self, objs: Iterable[Area], *args: Any, **kwargs: Any) -> list[Area]:
+        objs = list(objs)
+        now = timezone.now()
+        for obj in objs:
+            if obj.geometry_changed_at is None:
+                obj.geometry_changed_at = now
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class AreaManager(models.Manager["Area"]):
@@ -83,6 +121,12 @@ class AreaManager(models.Manager["Area"]):
 
     def with_geometry(self) -> AreaQuerySet:
         return self.get_queryset().with_geometry()
+
+    def geometry_stamp(self) -> tuple[Any, ...]:
+        return self.get_queryset().geometry_stamp()
+
+    def filter(self, *args: Any, **kwargs: Any) -> AreaQuerySet:
+        return self.get_queryset().filter(*args, **kwargs)
 
 
 class Area(models.Model):
@@ -112,6 +156,10 @@ class Area(models.Model):
     valid_from = models.DateField(_("gültig ab"), null=True, blank=True)
     valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
     source = models.CharField(_("Quelle"), max_length=300, blank=True)
+    geometry_changed_at = models.DateTimeField(
+        _("Geometrie geändert"), null=True, blank=True, editable=False, db_index=True,
+        help_text=_("Zeitpunkt der letzten Änderung der Geometrie (Schlüssel der Karten- und Lage-Caches)."),
+    )
 
     objects = AreaManager()
 
@@ -130,3 +178,13 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        loaded = not (GEOMETRY_FIELDS_SET & self.get_deferred_fields())
+        touched = update_fields is None or bool(GEOMETRY_FIELDS_SET & set(update_fields))
+        if loaded and touched:  # saving with the polygons loaded may have changed them
+            self.geometry_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "geometry_changed_at"]
+        super().save(*args, **kwargs)

@@ -7,7 +7,6 @@ from threading import Lock
 from typing import Any
 
 import shapely
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,7 +68,7 @@ _lock = Lock()
 
 def area_outlines() -> dict[str, Any]:
     """Kommunen (Kreis Düren) and Stadtbezirke (Dortmund), simplified: the base map without a tile server."""
-    stamp = (Area.objects.aggregate(m=Max("id"))["m"], Area.objects.count())
+    stamp = Area.objects.geometry_stamp()  # also changes when a boundary import rewrites polygons in place
     with _lock:
         if _outlines.get("stamp") == stamp:
             cached: dict[str, Any] = _outlines["data"]
