@@ -140,12 +140,12 @@ def main() -> None:
                 sides = [("now", ROOT)]
                 if before_dir is not None and n <= args.before_max:
                     sides.append((f"before ({args.before_ref})", before_dir))
-                for side, code in sides:
-                    port = 8790
+                for i, (side, code) in enumerate(sides):
+                    port = 8790 + i
                     server = serve(code, data, port, args.workers)
                     try:
                         base = f"http://127.0.0.1:{port}"
-                        wait_for(base + "/orte/", timeout=120)
+                        wait_for(base + "/orte/", timeout=300)
                         for label, paths in mixes(n).items():
                             warm(base, paths, args.workers)
                             run_wrk(base, paths, clients=args.clients, seconds=3, tmp=tmp, name="warm")
