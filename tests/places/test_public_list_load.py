@@ -73,3 +73,29 @@ def test_map_points_are_capped_and_follow_the_view(client: Any, db: Any) -> None
     assert [f["properties"]["name"] for f in view["features"]] == [f"Synthetischer Testort {i:03d}" for i in range(10)]
     assert view["truncated"] is False
     assert view["features"][0]["properties"]["status"]  # the German label, as before
+
+
+def test_list_rows_load_only_what_a_row_shows(client: Any, db: Any) -> None:
+    _places(30)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(reverse("places:map"))
+    assert r.status_code == 200 and len(r.context["rows"]) == 25
+    # A row shows Kommune and target groups; qualities, actors and offers are not fetched for the list.
+    for table in ("places_place_qualities", "places_placeactor", "places_offer"):
+        assert not [q for q in ctx.captured_queries if table in q["sql"]], table
+
+
+def test_list_page_and_count_use_the_published_name_index(db: Any) -> None:
+    from begegnungsatlas.places.selectors.places import places_filtered
+
+    ids = places_filtered(PlaceFilter(), base=Place.objects.filter(is_published=True)).values_list("id", flat=True)
+    plan = ids[50:75].explain()
+    count_plan = Place.objects.filter(is_published=True).explain()
+    if connection.vendor == "sqlite":
+        # Read in order from the partial index: no sort of all published places, no table access.
+        assert "COVERING INDEX place_published_name_idx" in plan and "TEMP B-TREE" not in plan
+        assert "place_published_name_idx" in count_plan
+    else:
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, Place._meta.db_table)
+        assert constraints["place_published_name_idx"]["columns"] == ["name", "id", "is_published"]

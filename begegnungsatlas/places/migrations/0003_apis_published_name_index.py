@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='place',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['name', 'id'], name='place_published_name_idx'),
+            index=models.Index(condition=models.Q(('is_published', True)), fields=['name', 'id', 'is_published'], name='place_published_name_idx'),
         ),
     ]

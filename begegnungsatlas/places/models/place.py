@@ -150,7 +150,9 @@ class Place(models.Model):
             # The public list pages published places by (name, id): this partial index gives the page and the count
             # without sorting or reading the table (Django writes ``WHERE is_published`` on SQLite, which a
             # composite (is_published, name, id) index cannot use as an equality; the partial index matches it).
-            models.Index(fields=["name", "id"], name="place_published_name_idx", condition=Q(is_published=True)),
+            # is_published is the last column so that SQLite reads page and count from the index alone (covering).
+            models.Index(fields=["name", "id", "is_published"], name="place_published_name_idx",
+                         condition=Q(is_published=True)),
         ]
         verbose_name = _("Ort der Begegnung")
         verbose_name_plural = _("Orte der Begegnung")
