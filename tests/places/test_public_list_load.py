@@ -79,7 +79,8 @@ def test_list_rows_load_only_what_a_row_shows(client: Any, db: Any) -> None:
     _places(30)
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(reverse("places:map"))
-    assert r.status_code == 200 and len(r.context["rows"]) == 25
+    assert r.status_code == 200
+    assert len(r.context["rows"]) == 25
     # A row shows Kommune and target groups; qualities, actors and offers are not fetched for the list.
     for table in ("places_place_qualities", "places_placeactor", "places_offer"):
         assert not [q for q in ctx.captured_queries if table in q["sql"]], table
@@ -93,7 +94,8 @@ def test_list_page_and_count_use_the_published_name_index(db: Any) -> None:
     count_plan = Place.objects.filter(is_published=True).explain()
     if connection.vendor == "sqlite":
         # Read in order from the partial index: no sort of all published places, no table access.
-        assert "COVERING INDEX place_published_name_idx" in plan and "TEMP B-TREE" not in plan
+        assert "COVERING INDEX place_published_name_idx" in plan
+        assert "TEMP B-TREE" not in plan
         assert "place_published_name_idx" in count_plan
     else:
         with connection.cursor() as cursor:
