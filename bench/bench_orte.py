@@ -175,6 +175,7 @@ def table(results: list[tuple[int, str, str, dict[str, float]]], args: argparse.
         "(the map then loads its visible area by `bbox`). Issue 8.9 measured 0.8 req/s for the old list at 2,000 "
         "places.", "",
         "    " + " ".join([".venv/bin/python bench/bench_orte.py --sizes", *map(str, args.sizes),
+                           "--seconds", str(args.seconds),
                            *(["--before-ref", args.before_ref] if args.before_ref else []), "--write-docs"]), "",
         "| places | code | request mix | p50 ms | p99 ms | requests/s | errors | requests |",
         "|---:|---|---|---:|---:|---:|---:|---:|",
