@@ -128,10 +128,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("BEGEGNUNGSATLAS_CONN_MAX_AGE", "60")),
     )
 }
+# SQLite: write-ahead log, so readers never wait for a writer (a long import does not turn page views into
+# "database is locked" errors); writers queue for up to 20 s (busy timeout) instead of failing; each write
+# transaction takes the write lock at BEGIN (IMMEDIATE), so it never fails half-way on a lock upgrade.
+# tests/core/test_sqlite_wal.py proves both with a writer holding a transaction in a thread.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    DATABASES["default"]["OPTIONS"].update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.docs import replace_section  # noqa: E402
 from bench.register.data import GROUPS, bboxes_with_about, sample_points  # noqa: E402
 
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -422,15 +423,7 @@ def write_docs(table: str, per_run: str, args: argparse.Namespace, results: dict
         "\n**Goals** (p99 < 100 ms, ≥ 3× pygeoapi's requests/s), on the medians:\n\n" + verdict(results) + "\n\n"
         + ANALYSIS
     )
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+    replace_section(SECTION, body, path)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 
+from begegnungsatlas.atlas.models import related_geometry
 from begegnungsatlas.places.models import Offer, Organisation, Place, PlaceActor, PlaceStatus, TargetGroup
 
 from .ids import hsds_id, parse_hsds_id
@@ -40,6 +41,9 @@ _LAND = {
     "09": "Bayern", "10": "Saarland", "11": "Berlin", "12": "Brandenburg", "13": "Mecklenburg-Vorpommern",
     "14": "Sachsen", "15": "Sachsen-Anhalt", "16": "Thüringen",
 }
+
+
+KOMMUNE_GEOMETRY = related_geometry("kommune")
 
 
 class HsdsNotFound(LookupError):
@@ -74,15 +78,24 @@ def taxonomy_terms_all() -> list[dict[str, Any]]:
 
 # --- queries ----------------------------------------------------------------------------------------------
 
-def _places_qs() -> QuerySet[Place]:
+def _places_qs(*, full: bool = True) -> QuerySet[Place]:
+    """Published places with what the mapping reads; ``full=False`` leaves out the target groups (list pages)."""
+    offers = Offer.objects.select_related("organisation")
+    lookups: list[Any] = [
+        # to_attr: Django then stores plain lists instead of cloning a related queryset per place (the clones were
+        # the largest cost of a 50-item list page); the mapping reads ``hsds_actors`` / ``hsds_offers``.
+        Prefetch("place_actors", queryset=PlaceActor.objects.select_related("organisation").order_by("id"),
+                 to_attr="hsds_actors"),
+        Prefetch("offers", queryset=offers.prefetch_related("target_groups") if full else offers,
+                 to_attr="hsds_offers"),
+    ]
+    if full:
+        lookups.append("target_groups")
     return (
         Place.objects.filter(is_published=True)
         .select_related("kommune")
-        .prefetch_related(
-            "target_groups",
-            Prefetch("place_actors", queryset=PlaceActor.objects.select_related("organisation").order_by("id")),
-            Prefetch("offers", queryset=Offer.objects.select_related("organisation").prefetch_related("target_groups")),
-        )
+        .defer(*KOMMUNE_GEOMETRY)  # a Kommune's polygon is megabytes of JSON: never decoded per place
+        .prefetch_related(*lookups)
     )
 
 
@@ -101,6 +114,7 @@ class ServiceQuery:
     taxonomy_id: str = ""
     organization_id: str = ""
     modified_after: datetime | None = None
+    postcode: str = ""
 
 
 def _term_pk(value: str) -> int:
@@ -131,9 +145,12 @@ def _service_keys(q: ServiceQuery) -> QuerySet[Any]:
         org = parsed[1] if parsed and parsed[0] == "organization" else -1
         places = places.filter(place_actors__organisation_id=org)
         offers = offers.filter(Q(organisation_id=org) | Q(place__place_actors__organisation_id=org))
-    if q.modified_after:
-        places = places.filter(updated_at__gt=q.modified_after)
-        offers = offers.filter(place__updated_at__gt=q.modified_after)
+    if q.modified_after:  # HSDS: "modified on or after this datetime"
+        places = places.filter(updated_at__gte=q.modified_after)
+        offers = offers.filter(place__updated_at__gte=q.modified_after)
+    if q.postcode:
+        places = places.filter(postcode=q.postcode)
+        offers = offers.filter(place__postcode=q.postcode)
     p = places.annotate(pid=F("id"), oid=Value(0, output_field=IntegerField())).values_list("pid", "oid").order_by().distinct()
     o = offers.annotate(pid=F("place_id"), oid=F("id")).values_list("pid", "oid").order_by().distinct()
     return p.union(o).order_by("pid", "oid")
@@ -155,17 +172,26 @@ class HsdsPage:
         }
 
 
-def services_page(q: ServiceQuery, *, page: int, per_page: int, full: bool, minimal: bool) -> HsdsPage:
+def _keyed_page(q: ServiceQuery, *, page: int, per_page: int,
+                full: bool = True) -> tuple[int, list[tuple[Place, Offer | None]]]:
+    """Total count and the (place, offer or None) pairs of one page of matching services."""
     keys_qs = _service_keys(q)
     total = keys_qs.count()
     keys = list(keys_qs[(page - 1) * per_page: page * per_page])
-    places = {p.pk: p for p in _places_qs().filter(pk__in={pid for pid, _ in keys})}
-    contents = []
+    places = {p.pk: p for p in _places_qs(full=full).filter(pk__in={pid for pid, _ in keys})}
+    pairs = []
     for pid, oid in keys:
         place = places[pid]
-        offer = next((o for o in place.offers.all() if o.pk == oid), None) if oid else None
+        pairs.append((place, next((o for o in place.hsds_offers if o.pk == oid), None) if oid else None))  # type: ignore[attr-defined]
+    return total, pairs
+
+
+def services_page(q: ServiceQuery, *, page: int, per_page: int, full: bool, minimal: bool) -> HsdsPage:
+    total, pairs = _keyed_page(q, page=page, per_page=per_page, full=full)
+    contents = []
+    for place, offer in pairs:
         if minimal:
-            contents.append({"id": hsds_id("offer", oid) if oid else hsds_id("place_service", pid),
+            contents.append({"id": hsds_id("offer", offer.pk) if offer else hsds_id("place_service", place.pk),
                              "name": offer.title if offer else place.name,
                              "status": _STATUS.get(place.status, "active")})
         else:
@@ -173,12 +199,19 @@ def services_page(q: ServiceQuery, *, page: int, per_page: int, full: bool, mini
     return HsdsPage(contents=contents, total=total, page=page, per_page=per_page)
 
 
-def service_by_id(value: str) -> dict[str, Any]:
+def service_at_locations_page(q: ServiceQuery, *, page: int, per_page: int, full: bool) -> HsdsPage:
+    total, pairs = _keyed_page(q, page=page, per_page=per_page, full=full)
+    contents = [service_at_location(place, offer, full=full) for place, offer in pairs]
+    return HsdsPage(contents=contents, total=total, page=page, per_page=per_page)
+
+
+def _place_and_offer(value: str, kinds: tuple[str, str]) -> tuple[Place, Offer | None]:
+    """The published place (and offer) behind a service or service_at_location id; ``kinds`` = (offer, place)."""
     parsed = parse_hsds_id(value)
-    if not parsed or parsed[0] not in {"offer", "place_service"}:
+    if not parsed or parsed[0] not in kinds:
         raise HsdsNotFound(value)
     kind, pk, _sub = parsed
-    if kind == "offer":
+    if kind == kinds[0]:
         offer = Offer.objects.filter(pk=pk, place__is_published=True).only("place_id").first()
         if offer is None:
             raise HsdsNotFound(value)
@@ -188,30 +221,50 @@ def service_by_id(value: str) -> dict[str, Any]:
     place = _places_qs().filter(pk=place_pk).first()
     if place is None:
         raise HsdsNotFound(value)
-    target = next((o for o in place.offers.all() if o.pk == pk), None) if kind == "offer" else None
-    return service(place, target, full=True)
+    target = next((o for o in place.hsds_offers if o.pk == pk), None) if kind == kinds[0] else None  # type: ignore[attr-defined]
+    return place, target
 
 
-def organizations_page(*, search: str, page: int, per_page: int) -> HsdsPage:
+def service_at_location_by_id(value: str) -> dict[str, Any]:
+    place, offer = _place_and_offer(value, ("offer_sal", "place_sal"))
+    return service_at_location(place, offer, full=True)
+
+
+def service_by_id(value: str) -> dict[str, Any]:
+    place, offer = _place_and_offer(value, ("offer", "place_service"))
+    return service(place, offer, full=True)
+
+
+def organizations_page(*, search: str, page: int, per_page: int, full: bool = False,
+                       full_service: bool = False) -> HsdsPage:
     qs = _public_organisations()
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
     qs = qs.order_by("name", "id")
     total = qs.count()
-    items = [organization(o) for o in qs[(page - 1) * per_page: page * per_page]]
+    orgs = list(qs[(page - 1) * per_page: page * per_page])
+    items = [organization_nested(o, full_service=full_service) if full else organization(o) for o in orgs]
     return HsdsPage(contents=items, total=total, page=page, per_page=per_page)
 
 
-def organization_by_id(value: str) -> dict[str, Any]:
+def organization_by_id(value: str, *, full_service: bool = False) -> dict[str, Any]:
     parsed = parse_hsds_id(value)
     if not parsed or parsed[0] != "organization":
         raise HsdsNotFound(value)
     org = _public_organisations().filter(pk=parsed[1]).first()
     if org is None:
         raise HsdsNotFound(value)
+    return organization_nested(org, full_service=full_service)
+
+
+def organization_nested(org: Organisation, *, full_service: bool) -> dict[str, Any]:
+    """The organization with its locations and services (one-to-one fields, or fully nested with ``full_service``)."""
     out = organization(org)
     places = _places_qs().filter(place_actors__organisation=org).distinct().order_by("id")
     out["locations"] = [location(p) for p in places]
+    oid = hsds_id("organization", org.pk)
+    _total, pairs = _keyed_page(ServiceQuery(organization_id=oid), page=1, per_page=10_000, full=full_service)
+    out["services"] = [service(place, offer, full=full_service) for place, offer in pairs]
     return out
 
 
@@ -233,7 +286,7 @@ def organization(org: Organisation) -> dict[str, Any]:
 
 
 def _main_organisation(place: Place) -> Organisation | None:
-    actors = list(place.place_actors.all())
+    actors: list[PlaceActor] = place.hsds_actors  # type: ignore[attr-defined]  # set by _places_qs
     for role in ("runs", "provides", "funds"):
         for pa in actors:
             if pa.role == role:
@@ -256,19 +309,30 @@ def location(place: Place) -> dict[str, Any]:
     org = _main_organisation(place)
     if org is not None:
         out["organization_id"] = hsds_id("organization", org.pk)
-    if place.street and place.city and place.postcode:
-        code = place.kommune.code if place.kommune else ""
-        out["addresses"] = [{
-            "id": hsds_id("address", place.pk), "location_id": loc_id, "address_1": place.street,
-            "city": place.city, "region": place.kommune.name if place.kommune else "",
-            "state_province": _LAND.get(code[:2], ""), "postal_code": place.postcode, "country": "DE",
-            "address_type": "physical",
-        }]
+    address = _address(place, loc_id)
+    if address is not None:
+        out["addresses"] = [address]
     schedules = hsds_schedules(place.opening_hours, make_id=lambda n: hsds_id("location_schedule", place.pk, n),
                                link={"location_id": loc_id}, note=TIME_NOTE)
     if schedules:
         out["schedules"] = schedules
     return out
+
+
+def _address(place: Place, loc_id: str) -> dict[str, Any] | None:
+    """The postal address whenever any part of it is known (HSDS requires the keys; unknown parts are empty)."""
+    if place.kind == "virtual" or not (place.street or place.postcode or place.city):
+        return None
+    code = place.kommune.code if place.kommune else ""
+    address: dict[str, Any] = {
+        "id": hsds_id("address", place.pk), "location_id": loc_id, "address_1": place.street,
+        "city": place.city or (place.kommune.name if place.kommune else ""),
+        "state_province": _LAND.get(code[:2], ""), "postal_code": place.postcode, "country": "DE",
+        "address_type": "physical",
+    }
+    if place.kommune:
+        address["region"] = place.kommune.name
+    return address
 
 
 def _contacts(place: Place, service_id: str) -> list[dict[str, Any]]:
@@ -346,4 +410,24 @@ def service(place: Place, offer: Offer | None, *, full: bool) -> dict[str, Any]:
     }]
     if org is not None:
         out["organization"] = organization(org)
+    return out
+
+
+def service_at_location(place: Place, offer: Offer | None, *, full: bool) -> dict[str, Any]:
+    """The service (general service of the place or an offer) at its place; ``full`` nests everything."""
+    sid = hsds_id("offer", offer.pk) if offer else hsds_id("place_service", place.pk)
+    sal_id = hsds_id("offer_sal", offer.pk) if offer else hsds_id("place_sal", place.pk)
+    loc_id = hsds_id("location", place.pk)
+    out: dict[str, Any] = {"id": sal_id, "service_id": sid, "location_id": loc_id}
+    if not full:
+        loc = location(place)
+        out["location"] = {k: v for k, v in loc.items() if k not in {"addresses", "schedules"}}
+        out["service"] = service(place, offer, full=False)
+        return out
+    nested = service(place, offer, full=True)
+    out["contacts"] = nested["contacts"]
+    out["schedules"] = nested["schedules"]
+    out["attributes"] = nested["attributes"]
+    out["location"] = location(place)
+    out["service"] = {k: v for k, v in nested.items() if k != "service_at_locations"}
     return out

@@ -6,6 +6,7 @@ dicts; the router turns them into JSON or HTML.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses for strings
@@ -26,6 +27,10 @@ CONFORMANCE = [
 ]
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000_000  # beyond any collection; larger values are refused (400), never passed to SQL
+# Query parameters per resource (OGC API – Features Part 1 /req/core/query-param-unknown: others → 400).
+PARAMS = {"f"}
+ITEMS_PARAMS = {"f", "bbox", "limit", "offset", "datetime"}
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
@@ -110,7 +115,16 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     return (minx, miny, maxx, maxy)
 
 
-def parse_int(raw: str | None, *, name: str, default: int, minimum: int, maximum: int | None = None) -> int:
+def check_params(request: HttpRequest, allowed: set[str]) -> None:
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise OgcError(400, "InvalidParameterValue",
+                       f"Unbekannte Parameter: {', '.join(unknown)}. Erlaubt: {', '.join(sorted(allowed))}.")
+
+
+def parse_int(raw: str | None, *, name: str, default: int, minimum: int, maximum: int | None = None,
+              cap: bool = True) -> int:
+    """An integer parameter; above ``maximum`` it is capped (``cap``, as the spec allows for limit) or refused."""
     if raw is None or raw == "":
         return default
     try:
@@ -120,8 +134,47 @@ def parse_int(raw: str | None, *, name: str, default: int, minimum: int, maximum
     if value < minimum:
         raise OgcError(400, "InvalidParameterValue", f"{name} muss mindestens {minimum} sein.")
     if maximum is not None and value > maximum:
+        if not cap:
+            raise OgcError(400, "InvalidParameterValue", f"{name} darf höchstens {maximum} sein.")
         value = maximum  # the spec lets servers cap the limit
     return value
+
+
+def _instant(raw: str) -> datetime.datetime | None:
+    """One end of a ``datetime`` value: RFC 3339 date-time or date, ``..``/empty for open; else OgcError."""
+    if raw in {"", ".."}:
+        return None
+    try:
+        if "T" in raw.upper():
+            value = datetime.datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+            if value.tzinfo is None:
+                raise ValueError("RFC 3339 needs a time zone")
+            return value
+        day = datetime.date.fromisoformat(raw)
+        return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+    except ValueError as exc:  # also impossible dates such as 2024-02-30 or 25:00
+        raise OgcError(400, "InvalidParameterValue",
+                       f"datetime „{raw}“ ist kein gültiger Zeitpunkt nach RFC 3339 (z. B. 2024-05-01T12:00:00Z, "
+                       "2024-05-01 oder ein Intervall 2024-01-01/..).") from exc
+
+
+def parse_datetime(raw: str | None) -> tuple[datetime.datetime | None, datetime.datetime | None] | None:
+    """The ``datetime`` parameter as (start, end); an instant gives start == end. Checked, then ignored: the
+    collections have no temporal extent."""
+    if raw is None or raw == "":
+        return None
+    parts = raw.split("/")
+    if len(parts) == 1:
+        if raw == "..":
+            raise OgcError(400, "InvalidParameterValue", "datetime „..“ allein ist kein Zeitpunkt.")
+        at = _instant(raw)
+        return (at, at)
+    if len(parts) != 2 or parts == ["..", ".."] or parts == ["", ""]:
+        raise OgcError(400, "InvalidParameterValue", "datetime muss ein Zeitpunkt oder ein Intervall a/b sein.")
+    start, end = _instant(parts[0]), _instant(parts[1])
+    if start is not None and end is not None and start > end:
+        raise OgcError(400, "InvalidParameterValue", "datetime: der Anfang liegt nach dem Ende.")
+    return (start, end)
 
 
 # --- documents ---------------------------------------------------------------------------------------------
@@ -133,8 +186,11 @@ def landing(base: str) -> dict[str, Any]:
         "links": [
             {"href": f"{base}?f=json", "rel": "self", "type": JSON, "title": "Diese Seite (JSON)"},
             {"href": f"{base}?f=html", "rel": "alternate", "type": HTML, "title": "Diese Seite (HTML)"},
+            # OpenAPI 3.0 first: clients such as OWSLib look only for version=3.0 (see api/openapi30.py).
+            {"href": f"{base.rsplit('/ogc/', 1)[0]}/openapi-3.0.json", "rel": "service-desc",
+             "type": "application/vnd.oai.openapi+json;version=3.0", "title": "API-Beschreibung (OpenAPI 3.0)"},
             {"href": f"{base.rsplit('/ogc/', 1)[0]}/openapi.json", "rel": "service-desc",
-             "type": "application/vnd.oai.openapi+json;version=3.1", "title": "API-Beschreibung (OpenAPI 3)"},
+             "type": "application/vnd.oai.openapi+json;version=3.1", "title": "API-Beschreibung (OpenAPI 3.1)"},
             {"href": f"{base}conformance", "rel": "conformance", "type": JSON, "title": "Konformitätsklassen"},
             {"href": f"{base}collections", "rel": "data", "type": JSON, "title": "Sammlungen"},
         ],

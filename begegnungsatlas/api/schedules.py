@@ -89,7 +89,7 @@ def hsds_schedules(expression: str, *, make_id: Callable[[int], str], link: dict
     out = []
     for n, ((opens, closes), days) in enumerate(sorted(by_range.items(), key=lambda kv: (DAYS.index(kv[1][0]), kv[0]))):
         item: dict[str, Any] = {
-            "id": make_id(n), **link, "freq": "WEEKLY", "wkst": "MON", "byday": ",".join(days),
+            "id": make_id(n), **link, "freq": "WEEKLY", "wkst": "MO", "byday": ",".join(days),
             "opens_at": opens, "closes_at": closes, "description": text,
         }
         if note:

@@ -21,7 +21,8 @@ from django.db import connection
 from django.db.models import Max, Min, Prefetch, QuerySet
 from shapely.geometry import box, shape
 
-from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.atlas.models import Area, related_geometry
+from begegnungsatlas.core.geo import rfc7946_orient
 from begegnungsatlas.places.models import Offer, Place, PlaceActor, TargetGroup
 from begegnungsatlas.places.selectors.places import PlaceFilter, places_filtered, places_open_now
 
@@ -260,6 +261,7 @@ def place_object(pk: int) -> Place:
     """One published place with everything its detail shows, in a fixed number of queries."""
     return (
         _published().select_related("kommune", "area")
+        .defer(*related_geometry("kommune", "area"))
         .prefetch_related(
             "target_groups", "qualities",
             Prefetch("place_actors", queryset=PlaceActor.objects.select_related("organisation").order_by("id")),
@@ -324,7 +326,7 @@ def _area_rows(qs: QuerySet[Area], *, with_geometry: bool = True) -> list[dict[s
             "parent": r["parent__code"] or "", "area_km2": r["area_km2"],
             "valid_from": r["valid_from"].isoformat() if r["valid_from"] else None,
             "valid_to": r["valid_to"].isoformat() if r["valid_to"] else None,
-            **({"geometry": r["geometry_web"] or r["geometry"]} if with_geometry else {}),
+            **({"geometry": rfc7946_orient(r["geometry_web"] or r["geometry"])} if with_geometry else {}),
         })
     return out
 

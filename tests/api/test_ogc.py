@@ -137,3 +137,118 @@ def test_owslib_reads_collections_and_items(live_server: Any, live_register: Any
     assert everything["numberMatched"] == 2
     item = api.collection_item("places", str(live_register.dortmund.pk))
     assert item["properties"]["city"] == "Dortmund"
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/ogc/", {"foo": "1"}),
+        ("/api/ogc/conformance", {"limit": "5"}),
+        ("/api/ogc/collections", {"bbox": "6,50,7,51"}),
+        ("/api/ogc/collections/places", {"x": ""}),
+        (ITEMS, {"filter": "name='x'"}),
+        (ITEMS, {"offset": "99999999999999999999999999"}),
+        (ITEMS, {"offset": str(10**10)}),
+        (ITEMS, {"datetime": "2024-02-30"}),
+        (ITEMS, {"datetime": "2024-13-01T00:00:00Z"}),
+        (ITEMS, {"datetime": "2024-01-01T25:00:00Z"}),
+        (ITEMS, {"datetime": "gestern"}),
+        (ITEMS, {"datetime": "2025-01-01/2024-01-01"}),
+        (ITEMS, {"datetime": "../.."}),
+        ("/api/ogc/collections/areas/items", {"offset": "1e99"}),
+    ],
+)
+def test_bad_or_unknown_parameters_are_400(client: Any, db: Any, url: str, params: dict[str, str]) -> None:
+    r = client.get(url, params)
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "InvalidParameterValue"
+
+
+def test_valid_datetimes_are_accepted(client: Any, register: Any) -> None:
+    for value in ("2024-05-01T12:00:00Z", "2024-05-01", "2024-01-01/..", "../2024-12-31T23:59:59+01:00",
+                  "2024-01-01T00:00:00Z/2024-12-31T00:00:00Z"):
+        assert client.get(ITEMS, {"datetime": value}).status_code == 200, value
+
+
+def test_huge_feature_id_is_404_and_huge_limit_capped(client: Any, db: Any) -> None:
+    r = client.get(f"{ITEMS}/{'9' * 40}")
+    assert r.status_code == 404
+    capped = client.get(ITEMS, {"limit": "9" * 40})  # the spec lets a server cap the limit
+    assert capped.status_code == 200
+    assert f"limit={10_000}" in capped.json()["links"][0]["href"]
+
+
+def _ring_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))
+
+
+def test_area_rings_follow_rfc7946(client: Any, regions: Any) -> None:
+    """Outer rings counter-clockwise, holes clockwise, in every GeoJSON the API gives out."""
+    from begegnungsatlas.atlas.models import Area
+
+    # Store one Kommune with a clockwise exterior and a counter-clockwise hole (what many shapefiles have).
+    area = Area.objects.get(level__is_municipality=True, code="053580008008")
+    shell = [[6.40, 50.75], [6.40, 50.85], [6.55, 50.85], [6.55, 50.75], [6.40, 50.75]]  # clockwise
+    hole = [[6.45, 50.78], [6.50, 50.78], [6.50, 50.80], [6.45, 50.80], [6.45, 50.78]]  # counter-clockwise
+    assert _ring_area(shell) < 0 < _ring_area(hole)
+    Area.objects.filter(pk=area.pk).update(geometry={"type": "Polygon", "coordinates": [shell, hole]},
+                                           geometry_web=None)
+    docs = [client.get(f"/api/ogc/collections/areas/items/{area.pk}").json(),
+            client.get(f"/api/areas/{area.pk}").json()]
+    page = client.get("/api/ogc/collections/areas/items", {"bbox": "6.47,50.79,6.49,50.81", "limit": 100}).json()
+    docs += page["features"]
+    seen = 0
+    for feature in docs:
+        geom = feature["geometry"]
+        polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for rings in polygons:
+            seen += 1
+            assert _ring_area(rings[0]) > 0, feature["properties"].get("code")
+            assert all(_ring_area(h) < 0 for h in rings[1:])
+    assert seen >= 3
+
+
+def test_cors_for_get_and_head(client: Any, register: Any) -> None:
+    for url in ("/api/ogc/", ITEMS, "/api/hsds/services", "/api/places", "/api/openapi.json",
+                "/api/openapi-3.0.json"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r["Access-Control-Allow-Origin"] == "*", url
+        head = client.head(url)
+        assert head.status_code == 200, url
+        assert head["Access-Control-Allow-Origin"] == "*"
+        assert head.content == b""
+    bad = client.get(ITEMS, {"limit": "x"})
+    assert bad.status_code == 400
+    assert bad["Access-Control-Allow-Origin"] == "*"  # browser clients can read the error too
+    pre = client.options(ITEMS, HTTP_ORIGIN="https://karte.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert pre.status_code == 204
+    assert "GET" in pre["Access-Control-Allow-Methods"]
+    assert pre["Access-Control-Allow-Origin"] == "*"
+    # the site itself is no API: no CORS header there
+    assert "Access-Control-Allow-Origin" not in client.get("/orte/")
+
+
+def test_openapi_30_document(client: Any, db: Any) -> None:
+    import json
+
+    doc = client.get("/api/openapi-3.0.json").json()
+    assert doc["openapi"] == "3.0.3"
+    assert "jsonSchemaDialect" not in doc
+    text = json.dumps(doc)
+    assert '{"type": "null"}' not in text
+    assert '"type": [' not in text
+    full = client.get("/api/openapi.json").json()
+    assert set(doc["paths"]) == set(full["paths"])
+    landing = client.get("/api/ogc/").json()
+    descs = [link for link in landing["links"] if link["rel"] == "service-desc"]
+    assert descs[0]["type"] == "application/vnd.oai.openapi+json;version=3.0"
+    assert descs[0]["href"].endswith("/api/openapi-3.0.json")
+
+
+def test_owslib_reads_the_api_definition(live_server: Any, live_register: Any) -> None:
+    from owslib.ogcapi.features import Features
+
+    definition = Features(f"{live_server.url}/api/ogc/").api()
+    assert definition["openapi"].startswith("3.0")
+    assert "/api/ogc/collections/{collection_id}/items" in definition["paths"]

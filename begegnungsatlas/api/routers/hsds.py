@@ -20,37 +20,83 @@ from ..schemas import Error, HsdsObject, HsdsPage, HsdsRoot
 
 router = Router(tags=["HSDS 3.0"])
 MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000
 
 
-def _bool(raw: str | None) -> bool:
-    return (raw or "").lower() in {"1", "true", "yes"}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+# The query parameters of each list endpoint in the official HSDS 3.0 OpenAPI; anything else is refused (400).
+_LIST_PARAMS = {"search", "page", "per_page", "format"}
+_SERVICE_PARAMS = _LIST_PARAMS | {"taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "minimal",
+                                  "full"}
+_SAL_PARAMS = _LIST_PARAMS | {"taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "full",
+                              "postcode", "proximity"}
+_ORG_PARAMS = _LIST_PARAMS | {"full", "full_service"}
+_TERM_PARAMS = _LIST_PARAMS | {"taxonomy_id", "top_only", "parent_id"}
+
+
+def _only(request: HttpRequest, allowed: set[str]) -> None:
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise hsds.HsdsBadRequest(
+            f"Unbekannte Parameter: {', '.join(unknown)}. Erlaubt: {', '.join(sorted(allowed))}.")
+
+
+def _bool(request: HttpRequest, name: str) -> bool:
+    raw = (request.GET.get(name) or "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise hsds.HsdsBadRequest(f"{name} muss true oder false sein.")
+
+
+def _int(request: HttpRequest, name: str, default: int, maximum: int) -> int:
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise hsds.HsdsBadRequest(f"{name} muss eine ganze Zahl sein.") from exc
+    if not 1 <= value <= maximum:
+        raise hsds.HsdsBadRequest(f"{name} muss zwischen 1 und {maximum} liegen.")
+    return value
 
 
 def _paging(request: HttpRequest) -> tuple[int, int]:
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-        per_page = min(MAX_PER_PAGE, max(1, int(request.GET.get("per_page") or 50)))
-    except ValueError as exc:
-        raise hsds.HsdsBadRequest("page und per_page müssen ganze Zahlen sein.") from exc
-    return page, per_page
-
-
-def _format(request: HttpRequest) -> None:
+    """page and per_page; also checks ``format`` (only json: ndjson streaming is not offered)."""
     fmt = (request.GET.get("format") or "json").lower()
     if fmt != "json":
-        raise hsds.HsdsBadRequest("Nur format=json wird unterstützt.")
+        raise hsds.HsdsBadRequest("Nur format=json wird unterstützt (kein ndjson).")
+    return _int(request, "page", 1, MAX_PAGE), _int(request, "per_page", 50, MAX_PER_PAGE)
 
 
 def _modified_after(raw: str | None) -> datetime | None:
     if not raw:
         return None
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is None:
-            raise hsds.HsdsBadRequest("modified_after muss ein Datum oder Zeitpunkt nach ISO 8601 sein.")
-        value = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware on the next line
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            if day is None:
+                raise hsds.HsdsBadRequest("modified_after muss ein Datum oder Zeitpunkt nach ISO 8601 sein.")
+            value = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware on the next line
+    except ValueError as exc:  # well-formed but impossible, e.g. 2024-02-30
+        raise hsds.HsdsBadRequest("modified_after ist kein gültiges Datum.") from exc
     return value if value.tzinfo else make_aware(value)
+
+
+def _service_query(request: HttpRequest) -> hsds.ServiceQuery:
+    if request.GET.get("proximity"):
+        raise hsds.HsdsBadRequest("proximity wird nicht unterstützt: es gibt keine Mittelpunkte der Postleitzahlen.")
+    return hsds.ServiceQuery(
+        search=(request.GET.get("search") or "").strip()[:200],
+        taxonomy_term_id=request.GET.get("taxonomy_term_id", ""),
+        taxonomy_id=request.GET.get("taxonomy_id", ""),
+        organization_id=request.GET.get("organization_id", ""),
+        modified_after=_modified_after(request.GET.get("modified_after")),
+        postcode=(request.GET.get("postcode") or "").strip()[:10],
+    )
 
 
 def _bad(err: Exception) -> HttpResponse:
@@ -75,82 +121,140 @@ def services(
     page: int = Query(1), per_page: int = Query(50, description=f"max {MAX_PER_PAGE}"),
     format: str = Query("json", description="only json"),  # noqa: A002 - name fixed by HSDS
     taxonomy_term_id: str = Query(""), taxonomy_id: str = Query(""), organization_id: str = Query(""),
-    modified_after: str = Query("", description="ISO 8601; services of places changed after this"),
+    modified_after: str = Query("", description="ISO 8601; services of places changed on or after this"),
     minimal: bool = Query(False, description="only id, name, status"),
     full: bool = Query(False, description="fully nested services"),
 ) -> HttpResponse:
     try:
-        _format(request)
+        _only(request, _SERVICE_PARAMS)
         pg, per = _paging(request)
-        query = hsds.ServiceQuery(
-            search=(request.GET.get("search") or "").strip()[:200],
-            taxonomy_term_id=request.GET.get("taxonomy_term_id", ""),
-            taxonomy_id=request.GET.get("taxonomy_id", ""),
-            organization_id=request.GET.get("organization_id", ""),
-            modified_after=_modified_after(request.GET.get("modified_after")),
-        )
+        query = _service_query(request)
+        full_, minimal_ = _bool(request, "full"), _bool(request, "minimal")
     except hsds.HsdsBadRequest as err:
         return _bad(err)
-    result = hsds.services_page(query, page=pg, per_page=per, full=_bool(request.GET.get("full")),
-                                minimal=_bool(request.GET.get("minimal")))
-    return json_response(result.envelope())
+    return json_response(hsds.services_page(query, page=pg, per_page=per, full=full_, minimal=minimal_).envelope())
 
 
-@router.get("/services/{service_id}", response={200: HsdsObject, 404: Error}, summary="One fully nested service")
+@router.get("/services/{service_id}", response={200: HsdsObject, 400: Error, 404: Error},
+            summary="One fully nested service")
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     try:
+        _only(request, set())
         return json_response(hsds.service_by_id(service_id))
+    except hsds.HsdsBadRequest as err:
+        return _bad(err)
     except hsds.HsdsNotFound:
         return json_response({"detail": "Service nicht gefunden."}, status=404)
 
 
-@router.get("/organizations", response={200: HsdsPage, 400: Error}, summary="Paginated list of organizations")
-def organizations(request: HttpRequest, search: str = Query(""), page: int = Query(1),
-                  per_page: int = Query(50)) -> HttpResponse:
+@router.get("/service_at_locations", response={200: HsdsPage, 400: Error},
+            summary="Paginated list of services at their locations")
+def service_at_locations(
+    request: HttpRequest,
+    search: str = Query(""), page: int = Query(1), per_page: int = Query(50, description=f"max {MAX_PER_PAGE}"),
+    format: str = Query("json", description="only json"),  # noqa: A002 - name fixed by HSDS
+    taxonomy_term_id: str = Query(""), taxonomy_id: str = Query(""), organization_id: str = Query(""),
+    modified_after: str = Query("", description="ISO 8601; on or after"),
+    full: bool = Query(False, description="fully nested"),
+    postcode: str = Query("", description="postcode of the location's address (exact)"),
+    proximity: str = Query("", description="not supported (400): no postcode centroids"),
+) -> HttpResponse:
     try:
+        _only(request, _SAL_PARAMS)
         pg, per = _paging(request)
+        query = _service_query(request)
+        full_ = _bool(request, "full")
     except hsds.HsdsBadRequest as err:
         return _bad(err)
-    result = hsds.organizations_page(search=(request.GET.get("search") or "").strip()[:200], page=pg, per_page=per)
+    return json_response(hsds.service_at_locations_page(query, page=pg, per_page=per, full=full_).envelope())
+
+
+@router.get("/service_at_locations/{sal_id}", response={200: HsdsObject, 400: Error, 404: Error},
+            summary="One fully nested service at a location")
+def service_at_location_detail(request: HttpRequest, sal_id: str) -> HttpResponse:
+    try:
+        _only(request, set())
+        return json_response(hsds.service_at_location_by_id(sal_id))
+    except hsds.HsdsBadRequest as err:
+        return _bad(err)
+    except hsds.HsdsNotFound:
+        return json_response({"detail": "Service am Ort nicht gefunden."}, status=404)
+
+
+@router.get("/organizations", response={200: HsdsPage, 400: Error}, summary="Paginated list of organizations")
+def organizations(request: HttpRequest, search: str = Query(""), page: int = Query(1),
+                  per_page: int = Query(50), format: str = Query("json"),  # noqa: A002 - name fixed by HSDS
+                  full: bool = Query(False, description="with locations and services"),
+                  full_service: bool = Query(False, description="services fully nested (with full)")) -> HttpResponse:
+    try:
+        _only(request, _ORG_PARAMS)
+        pg, per = _paging(request)
+        full_, full_service_ = _bool(request, "full"), _bool(request, "full_service")
+    except hsds.HsdsBadRequest as err:
+        return _bad(err)
+    result = hsds.organizations_page(search=(request.GET.get("search") or "").strip()[:200], page=pg, per_page=per,
+                                     full=full_ or full_service_, full_service=full_service_)
     return json_response(result.envelope())
 
 
-@router.get("/organizations/{organization_id}", response={200: HsdsObject, 404: Error},
-            summary="One organization with its locations")
-def organization_detail(request: HttpRequest, organization_id: str) -> HttpResponse:
+@router.get("/organizations/{organization_id}", response={200: HsdsObject, 400: Error, 404: Error},
+            summary="One organization with its locations and services")
+def organization_detail(request: HttpRequest, organization_id: str,
+                        full_service: bool = Query(False, description="services fully nested")) -> HttpResponse:
     try:
-        return json_response(hsds.organization_by_id(organization_id))
+        _only(request, {"full_service"})
+        return json_response(hsds.organization_by_id(organization_id, full_service=_bool(request, "full_service")))
+    except hsds.HsdsBadRequest as err:
+        return _bad(err)
     except hsds.HsdsNotFound:
         return json_response({"detail": "Organisation nicht gefunden."}, status=404)
 
 
-@router.get("/taxonomies", response={200: HsdsPage}, summary="The published taxonomies (target groups)")
-def taxonomies(request: HttpRequest, page: int = Query(1), per_page: int = Query(50)) -> HttpResponse:
+@router.get("/taxonomies", response={200: HsdsPage, 400: Error}, summary="The published taxonomies (target groups)")
+def taxonomies(request: HttpRequest, search: str = Query(""), page: int = Query(1), per_page: int = Query(50),
+               format: str = Query("json")) -> HttpResponse:  # noqa: A002 - name fixed by HSDS
     try:
+        _only(request, _LIST_PARAMS)
         pg, per = _paging(request)
     except hsds.HsdsBadRequest as err:
         return _bad(err)
-    contents = [hsds.taxonomy()] if pg == 1 else []
-    return json_response(hsds.HsdsPage(contents=contents, total=1, page=pg, per_page=per).envelope())
+    found = [hsds.taxonomy()]
+    needle = (request.GET.get("search") or "").strip().lower()
+    if needle:
+        found = [t for t in found if needle in t["name"].lower() or needle in t["description"].lower()]
+    contents = found[(pg - 1) * per: pg * per]
+    return json_response(hsds.HsdsPage(contents=contents, total=len(found), page=pg, per_page=per).envelope())
 
 
-@router.get("/taxonomies/{taxonomy_id}", response={200: HsdsObject, 404: Error}, summary="One taxonomy")
+@router.get("/taxonomies/{taxonomy_id}", response={200: HsdsObject, 400: Error, 404: Error}, summary="One taxonomy")
 def taxonomy_detail(request: HttpRequest, taxonomy_id: str) -> HttpResponse:
+    try:
+        _only(request, set())
+    except hsds.HsdsBadRequest as err:
+        return _bad(err)
     if taxonomy_id != hsds.taxonomy()["id"]:
         return json_response({"detail": "Taxonomie nicht gefunden."}, status=404)
     return json_response(hsds.taxonomy())
 
 
-@router.get("/taxonomy_terms", response={200: HsdsPage}, summary="Paginated list of taxonomy terms")
+@router.get("/taxonomy_terms", response={200: HsdsPage, 400: Error}, summary="Paginated list of taxonomy terms")
 def taxonomy_terms(request: HttpRequest, page: int = Query(1), per_page: int = Query(50),
-                   taxonomy_id: str = Query(""), search: str = Query("")) -> HttpResponse:
+                   format: str = Query("json"),  # noqa: A002 - name fixed by HSDS
+                   taxonomy_id: str = Query(""), search: str = Query(""),
+                   top_only: bool = Query(False, description="terms without children (all: the taxonomy is flat)"),
+                   parent_id: str = Query("", description="children of this term (none: the taxonomy is flat)"),
+                   ) -> HttpResponse:
     try:
+        _only(request, _TERM_PARAMS)
         pg, per = _paging(request)
+        _bool(request, "top_only")  # every term is a leaf of the flat taxonomy: true and false give all
     except hsds.HsdsBadRequest as err:
         return _bad(err)
     terms = hsds.taxonomy_terms_all()
     if request.GET.get("taxonomy_id") and request.GET["taxonomy_id"] != hsds.taxonomy()["id"]:
         terms = []
+    if request.GET.get("parent_id"):
+        terms = []  # the taxonomy is flat: no term has a parent
     needle = (request.GET.get("search") or "").lower()
     if needle:
         terms = [t for t in terms if needle in t["name"].lower() or needle in t["code"]]
@@ -158,8 +262,13 @@ def taxonomy_terms(request: HttpRequest, page: int = Query(1), per_page: int = Q
     return json_response(hsds.HsdsPage(contents=contents, total=len(terms), page=pg, per_page=per).envelope())
 
 
-@router.get("/taxonomy_terms/{term_id}", response={200: HsdsObject, 404: Error}, summary="One taxonomy term")
+@router.get("/taxonomy_terms/{term_id}", response={200: HsdsObject, 400: Error, 404: Error},
+            summary="One taxonomy term")
 def taxonomy_term_detail(request: HttpRequest, term_id: str) -> HttpResponse:
+    try:
+        _only(request, set())
+    except hsds.HsdsBadRequest as err:
+        return _bad(err)
     parsed = parse_hsds_id(term_id)
     tg = TargetGroup.objects.filter(pk=parsed[1]).first() if parsed and parsed[0] == "taxonomy_term" else None
     if tg is None:

@@ -70,18 +70,21 @@ def _guard(
 @router.get("/", url_name="ogc_landing", response={200: OgcLanding, **ERRORS}, summary="Landing page")
 @_guard
 def landing(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
+    ogc.check_params(request, ogc.PARAMS)
     return _respond(request, ogc.landing(_base(request)), "ogc_landing.html")
 
 
 @router.get("/conformance", url_name="ogc_conformance", response={200: OgcConformance, **ERRORS}, summary="Conformance classes")
 @_guard
 def conformance(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
+    ogc.check_params(request, ogc.PARAMS)
     return _respond(request, {"conformsTo": ogc.CONFORMANCE}, "ogc_conformance.html")
 
 
 @router.get("/collections", url_name="ogc_collections", response={200: OgcCollections, **ERRORS}, summary="Feature collections")
 @_guard
 def collections(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
+    ogc.check_params(request, ogc.PARAMS)
     return _respond(request, ogc.collections(_base(request)), "ogc_collections.html")
 
 
@@ -89,6 +92,7 @@ def collections(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
 @_guard
 def collection(request: HttpRequest, collection_id: str, f: str | None = FORMAT) -> HttpResponse:
     _collection_or_404(collection_id)
+    ogc.check_params(request, ogc.PARAMS)
     return _respond(request, ogc.collection(_base(request), collection_id), "ogc_collection.html")
 
 
@@ -100,15 +104,19 @@ def items(
     bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLat in CRS84"),
     limit: int | None = Query(None, description=f"default {ogc.DEFAULT_LIMIT}, at most {ogc.MAX_LIMIT}"),
     offset: int | None = Query(None, description="start index (default 0)"),
-    datetime: str | None = Query(None, description="accepted and ignored: the collections have no temporal extent"),
+    datetime: str | None = Query(None, description="RFC 3339 instant or interval; checked (400 if invalid), then "
+                                                   "ignored: the collections have no temporal extent"),
     f: str | None = FORMAT,
 ) -> HttpResponse:
     _collection_or_404(collection_id)
+    ogc.check_params(request, ogc.ITEMS_PARAMS)
+    ogc.parse_datetime(request.GET.get("datetime"))
     html = ogc.wants_html(request)
     box = ogc.parse_bbox(request.GET.get("bbox"))
     lim = ogc.parse_int(request.GET.get("limit"), name="limit", default=ogc.DEFAULT_LIMIT, minimum=1,
                         maximum=ogc.MAX_LIMIT)
-    off = ogc.parse_int(request.GET.get("offset"), name="offset", default=0, minimum=0)
+    off = ogc.parse_int(request.GET.get("offset"), name="offset", default=0, minimum=0, maximum=ogc.MAX_OFFSET,
+                        cap=False)
     query = {k: request.GET[k] for k in ("bbox", "datetime") if request.GET.get(k)}
     timestamp = timezone.now().replace(microsecond=0).isoformat()
     if collection_id == "places" and not html and selectors.features_precomputed():
@@ -140,9 +148,10 @@ def items(
 @_guard
 def item(request: HttpRequest, collection_id: str, feature_id: str, f: str | None = FORMAT) -> HttpResponse:
     _collection_or_404(collection_id)
+    ogc.check_params(request, ogc.PARAMS)
     html = ogc.wants_html(request)
     row = None
-    if feature_id.isdigit():
+    if feature_id.isdigit() and len(feature_id) <= 18:  # larger numbers are no id (and overflow SQL)
         row = selectors.place_row(int(feature_id)) if collection_id == "places" else selectors.area_row(int(feature_id))
     if row is None:
         raise ogc.OgcError(404, "NotFound", f"Objekt „{feature_id}“ gibt es in „{collection_id}“ nicht.")

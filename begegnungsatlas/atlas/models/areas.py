@@ -6,7 +6,11 @@ plain columns so that map and API queries can filter with ordinary indexes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,8 +65,76 @@ class AreaLevel(models.Model):
         return f"{self.region.name}: {self.name}"
 
 
+GEOMETRY_FIELDS = ("geometry", "geometry_web")
+GEOMETRY_FIELDS_SET = frozenset(GEOMETRY_FIELDS)
+
+
+def related_geometry(*paths: str) -> tuple[str, ...]:
+    """Field names for ``.defer()`` that keep the polygons of areas joined by ``select_related(*paths)`` unloaded."""
+    return tuple(f"{p}__{g}" for p in paths for g in GEOMETRY_FIELDS)
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    """Every ORM write of a polygon stamps ``geometry_changed_at`` here, whoever writes it (admin, import, shell),
+    so that the per-process caches (point-in-polygon index, map payloads) notice in-place changes."""
+
+    def with_geometry(self) -> AreaQuerySet:
+        """Load the polygons too (they are deferred by default: megabytes of JSON per Kommune)."""
+        return self.defer(None)
+
+    def geometry_stamp(self) -> tuple[Any, ...]:
+        """One cheap aggregate that changes whenever an area of this queryset is added, removed, closed or has
+        its geometry rewritten: the key of every geometry cache."""
+        agg = self.aggregate(n=models.Count("id"), last=models.Max("id"),
+                             current=models.Count("id", filter=models.Q(valid_to__isnull=True)),
+                             changed=models.Max("geometry_changed_at"))
+        return (agg["n"], agg["last"], agg["current"], agg["changed"])
+
+    def update(self, **kwargs: Any) -> int:
+        if GEOMETRY_FIELDS_SET & set(kwargs):
+            kwargs.setdefault("geometry_changed_at", timezone.now())
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Iterable[Area], fields: Iterable[str], batch_size: int | None = None) -> int:
+        objs, names = list(objs), list(fields)
+        if GEOMETRY_FIELDS_SET & set(names):
+            now = timezone.now()
+            for obj in objs:
+                obj.geometry_changed_at = now
+            names.append("geometry_changed_at")
+        return super().bulk_update(objs, names, batch_size=batch_size)
+
+    def bulk_create(self, objs: Iterable[Area], *args: Any, **kwargs: Any) -> list[Area]:
+        objs = list(objs)
+        now = timezone.now()
+        for obj in objs:
+            if obj.geometry_changed_at is None:
+                obj.geometry_changed_at = now
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class AreaManager(models.Manager["Area"]):
+    """Defers the polygons by default, also for related access (``place.kommune``), which uses this manager."""
+
+    def get_queryset(self) -> AreaQuerySet:
+        return AreaQuerySet(self.model, using=self._db).defer(*GEOMETRY_FIELDS)
+
+    def with_geometry(self) -> AreaQuerySet:
+        return self.get_queryset().with_geometry()
+
+    def geometry_stamp(self) -> tuple[Any, ...]:
+        return self.get_queryset().geometry_stamp()
+
+    def filter(self, *args: Any, **kwargs: Any) -> AreaQuerySet:
+        return self.get_queryset().filter(*args, **kwargs)
+
+
 class Area(models.Model):
-    """One area (Gebiet) of a level, keyed by an official code where one exists."""
+    """One area (Gebiet) of a level, keyed by an official code where one exists.
+
+    ``geometry`` and ``geometry_web`` are deferred by default (``Area.objects``, ``place.kommune``): read them with
+    ``Area.objects.with_geometry()``, ``.only(..., "geometry")`` or ``.values_list(..., "geometry")``.
+    """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="areas", verbose_name=_("Region"))
     level = models.ForeignKey(AreaLevel, on_delete=models.PROTECT, related_name="areas", verbose_name=_("Ebene"))
@@ -84,8 +156,15 @@ class Area(models.Model):
     valid_from = models.DateField(_("gültig ab"), null=True, blank=True)
     valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
     source = models.CharField(_("Quelle"), max_length=300, blank=True)
+    geometry_changed_at = models.DateTimeField(
+        _("Geometrie geändert"), null=True, blank=True, editable=False, db_index=True,
+        help_text=_("Zeitpunkt der letzten Änderung der Geometrie (Schlüssel der Karten- und Lage-Caches)."),
+    )
+
+    objects = AreaManager()
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["level__rank", "name"]
         constraints = [
             models.UniqueConstraint(fields=["level", "code", "valid_from"], name="area_unique_code_per_level"),
@@ -99,3 +178,13 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        loaded = not (GEOMETRY_FIELDS_SET & self.get_deferred_fields())
+        touched = update_fields is None or bool(GEOMETRY_FIELDS_SET & set(update_fields))
+        if loaded and touched:  # saving with the polygons loaded may have changed them
+            self.geometry_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "geometry_changed_at"]
+        super().save(*args, **kwargs)

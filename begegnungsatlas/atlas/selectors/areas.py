@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import numpy as np
 import shapely
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet
 
 from begegnungsatlas.core.geo import to_shape
 
@@ -30,9 +30,9 @@ _lock = Lock()
 
 
 def _stamp() -> tuple[Any, ...]:
-    # One query on every lookup: it tells whether areas were added, removed or closed since the index was built.
-    agg = Area.objects.aggregate(n=Max("id"), count=Count("id"), current=Count("id", filter=Q(valid_to__isnull=True)))
-    return (agg["n"], agg["count"], agg["current"])
+    # One query on every lookup: it changes when areas are added, removed or closed, and when a polygon is
+    # rewritten in place (``geometry_changed_at``, stamped by every ORM write) — in this process or any other.
+    return Area.objects.geometry_stamp()
 
 
 def _index() -> _Index:

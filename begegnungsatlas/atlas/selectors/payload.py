@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from django.db.models import Count, Max
-
 from ..models import Area, AreaLevel
 
 SCALE = 100_000
@@ -63,8 +61,9 @@ def encode_geometry(geojson: dict[str, Any] | None) -> list[list[list[int]]]:
 
 
 def _stamp(level: AreaLevel) -> tuple[Any, ...]:
-    agg = Area.objects.filter(level=level).aggregate(n=Count("id"), m=Max("id"))
-    return (agg["n"], agg["m"], Area.objects.filter(level=level, valid_to__isnull=True).count())
+    """Changes with any added, removed or closed area of the level and with any polygon rewritten in place, by
+    whichever process: every running process rebuilds its payload on the next request after a re-import."""
+    return Area.objects.filter(level=level).geometry_stamp()
 
 
 def invalidate(level_id: int | None = None) -> None:

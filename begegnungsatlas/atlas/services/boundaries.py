@@ -328,7 +328,7 @@ def simplify_coverage(geoms: list[BaseGeometry], tolerance: float | None = None)
 
 def level_simplify_web(*, level: AreaLevel, tolerance: float | None = None) -> bool:
     """Recompute ``geometry_web`` for all current areas of a level; True if shared borders were kept."""
-    areas = list(Area.objects.filter(level=level, valid_to__isnull=True).exclude(geometry=None))
+    areas = list(Area.objects.with_geometry().filter(level=level, valid_to__isnull=True).exclude(geometry=None))
     geoms = [shapely.make_valid(shape(a.geometry)) for a in areas]
     geoms = [polygonal(g) or g for g in geoms]
     simplified, shared = simplify_coverage(geoms, tolerance)
@@ -354,7 +354,8 @@ def boundaries_import(
     """Create or update the areas of ``level`` (all or nothing)."""
     problems: list[dict[str, str]] = []
     parent_level = AreaLevel.objects.filter(region=level.region, rank=level.rank - 1).first()
-    parents = {a.code: a for a in Area.objects.filter(level=parent_level, valid_to__isnull=True)} if parent_level else {}
+    parents = ({a.code: a for a in Area.objects.with_geometry().filter(level=parent_level, valid_to__isnull=True)}
+               if parent_level else {})
     parent_shapes: dict[str, BaseGeometry] = {}
     rows: list[tuple[str, str, BaseGeometry, Area | None]] = []
     repaired: list[str] = []

@@ -37,7 +37,7 @@ def inspire_code(x: float, y: float, size_m: int) -> str:
 
 
 def _region_shape(region: Region) -> Any:
-    areas = Area.objects.filter(region=region, level__rank=0, valid_to__isnull=True).exclude(geometry=None)
+    areas = Area.objects.with_geometry().filter(region=region, level__rank=0, valid_to__isnull=True).exclude(geometry=None)
     geoms = [shapely.make_valid(shapely.geometry.shape(a.geometry)) for a in areas]
     if not geoms:
         raise AtlasError(_("Die Region „%(region)s“ hat keine Grenze; ohne Grenze kann kein Raster angelegt werden.")

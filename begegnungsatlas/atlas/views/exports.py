@@ -14,6 +14,8 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
+from begegnungsatlas.core.geo import rfc7946_orient
+
 from ..formatting import format_number, round_value
 from ..models import Area, Indicator
 from ..selectors.attribution import attribution_for
@@ -115,7 +117,7 @@ def table_response(name: str, header: list[str], rows: list[list[Any]], fmt: str
 
 def _geometries(ids: list[int]) -> list[dict[str, Any] | None]:
     geo = dict(Area.objects.filter(id__in=ids).values_list("id", "geometry"))
-    return [geo.get(i) for i in ids]
+    return [rfc7946_orient(geo.get(i)) for i in ids]  # RFC 7946: exterior rings counter-clockwise
 
 
 def choropleth_export(result: Any, fmt: str) -> HttpResponse:

@@ -15,7 +15,7 @@ from begegnungsatlas.analysis.errors import AnalysisError
 
 from ..charts import line_chart_svg
 from ..errors import AtlasError
-from ..models import Area, AreaLevel, Indicator, Region
+from ..models import Area, AreaLevel, Indicator, Region, related_geometry
 from ..permissions import can_view_indicator
 from ..selectors.mss import DYNAMICS_COLOURS, DYNAMICS_TEXT, STATUS_COLOURS, STATUS_TEXT, mss_for_level
 from ..selectors.profile import area_profile
@@ -27,7 +27,8 @@ MAX_COMPARE = 5
 
 @require_GET
 def area_view(request: HttpRequest, area_id: int) -> HttpResponse:
-    area = get_object_or_404(Area.objects.select_related("level", "region", "parent__level"), pk=area_id)
+    area = get_object_or_404(Area.objects.select_related("level", "region", "parent__level")
+                             .defer(*related_geometry("parent")), pk=area_id)
     rows = area_profile(area=area, user=request.user)
     for r in rows:
         r.chart = line_chart_svg([(p, c.value) for p, c in r.series], title=r.indicator.title,
@@ -51,7 +52,8 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if len(ids) > MAX_COMPARE:
         error = _("Höchstens %(n)s Gebiete vergleichen; die ersten %(n)s werden gezeigt.") % {"n": MAX_COMPARE}
         ids = ids[:MAX_COMPARE]
-    areas = list(Area.objects.filter(pk__in=ids).select_related("level", "region", "parent__level"))
+    areas = list(Area.objects.filter(pk__in=ids).select_related("level", "region", "parent__level")
+                 .defer(*related_geometry("parent")))
     areas.sort(key=lambda a: ids.index(a.pk))
     table: dict[int, dict[str, Any]] = {}
     order: list[Indicator] = []

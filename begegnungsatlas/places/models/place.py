@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -146,6 +147,12 @@ class Place(models.Model):
             models.Index(fields=["lat", "lon"]),
             models.Index(fields=["status"]),
             models.Index(fields=["source", "source_id"]),
+            # The public list pages published places by (name, id): this partial index gives the page and the count
+            # without sorting or reading the table (Django writes ``WHERE is_published`` on SQLite, which a
+            # composite (is_published, name, id) index cannot use as an equality; the partial index matches it).
+            # is_published is the last column so that SQLite reads page and count from the index alone (covering).
+            models.Index(fields=["name", "id", "is_published"], name="place_published_name_idx",
+                         condition=Q(is_published=True)),
         ]
         verbose_name = _("Ort der Begegnung")
         verbose_name_plural = _("Orte der Begegnung")

@@ -7,42 +7,57 @@ from threading import Lock
 from typing import Any
 
 import shapely
-from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.core.geo import to_geojson, to_shape
 
-from ..models import Place
-from .places import PlaceFilter, places_filtered, places_open_now
+from ..models import Place, PlaceStatus
+from ..opening_hours import is_open_at
+from .places import PlaceFilter, places_filtered
+
+MAX_POINTS = 3000  # markers per response; beyond that the map asks for its view (bbox) only
 
 
-def place_points(f: PlaceFilter, *, at: datetime | None = None) -> dict[str, Any]:
-    """A FeatureCollection of the places matching ``f`` (only what a marker and its popup need)."""
-    base = Place.objects.filter(is_published=True).select_related("kommune").only(
-        "id", "name", "lon", "lat", "status", "kind", "opening_hours", "is_example", "kommune__name"
-    )
-    places = list(places_filtered(f, base=base).exclude(lon=None).exclude(lat=None))
+def place_points(f: PlaceFilter, *, at: datetime | None = None, limit: int = MAX_POINTS) -> dict[str, Any]:
+    """A FeatureCollection of (at most ``limit``) places matching ``f``: only what a marker and its popup need.
+
+    ``numberMatched`` is the number of all matching places with a location and ``truncated`` says whether some
+    were left out; the map then loads the points of its current view (``bbox`` in ``f``) as the user moves.
+    Rows are read as tuples (no model instances), so a response stays cheap at 100,000 places."""
+    qs = places_filtered(f, base=Place.objects.filter(is_published=True)).exclude(lon=None).exclude(lat=None)
+    cols = ("id", "name", "lon", "lat", "status", "is_example", "kommune__name", "opening_hours")
     if f.open_now:
-        places = places_open_now(places, at=at)
+        rows = [r for r in qs.values_list(*cols) if r[7] and is_open_at(r[7], at or timezone.now())]
+        total = len(rows)
+        rows = rows[:limit]
+    else:
+        rows = list(qs.values_list(*cols)[:limit + 1])
+        total = len(rows) if len(rows) <= limit else qs.count()
+        rows = rows[:limit]
     detail = reverse("places:detail", args=[0])[:-2]
+    labels = dict(PlaceStatus.choices)
     return {
         "type": "FeatureCollection",
+        "numberMatched": total,
+        "numberReturned": len(rows),
+        "truncated": total > len(rows),
         "features": [
             {
                 "type": "Feature",
-                "id": p.pk,
-                "geometry": {"type": "Point", "coordinates": [round(p.lon or 0.0, 6), round(p.lat or 0.0, 6)]},
+                "id": pk,
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
                 "properties": {
-                    "name": p.name,
-                    "kommune": p.kommune.name if p.kommune is not None else "",
-                    "status": p.get_status_display(),
-                    "status_key": p.status,
-                    "example": p.is_example,
-                    "url": f"{detail}{p.pk}/",
+                    "name": name,
+                    "kommune": kommune or "",
+                    "status": str(labels.get(status, status)),
+                    "status_key": status,
+                    "example": example,
+                    "url": f"{detail}{pk}/",
                 },
             }
-            for p in places
+            for pk, name, lon, lat, status, example, kommune, _hours in rows
         ],
     }
 
@@ -53,12 +68,12 @@ _lock = Lock()
 
 def area_outlines() -> dict[str, Any]:
     """Kommunen (Kreis Düren) and Stadtbezirke (Dortmund), simplified: the base map without a tile server."""
-    stamp = (Area.objects.aggregate(m=Max("id"))["m"], Area.objects.count())
+    stamp = Area.objects.geometry_stamp()  # also changes when a boundary import rewrites polygons in place
     with _lock:
         if _outlines.get("stamp") == stamp:
             cached: dict[str, Any] = _outlines["data"]
             return cached
-        areas = (Area.objects.select_related("level", "region")
+        areas = (Area.objects.with_geometry().select_related("level", "region")
                  .filter(level__rank__in=[0, 1], region__is_reference=False).exclude(geometry=None).order_by("level__rank", "name"))
         features = []
         for area in areas:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -142,6 +144,29 @@ def places_search(f: PlaceFilter, *, at: datetime | None = None) -> list[Place]:
     if f.open_now:
         places = places_open_now(places, at=at)
     return places
+
+
+def places_page(f: PlaceFilter, *, page: Any, per_page: int, at: datetime | None = None) -> Page[Any]:
+    """One page of the public list: the database counts and pages the ids; only the page's places are loaded
+    with their relations (the list used to load every matching place on every request).
+
+    "Open now" needs the opening-hours parser: then only ``(id, opening_hours)`` of the candidates are read."""
+    candidates = places_filtered(f, base=Place.objects.filter(is_published=True))
+    ids: Any
+    if f.open_now:
+        rows = [SimpleNamespace(pk=i, opening_hours=oh) for i, oh in candidates.values_list("id", "opening_hours")]
+        ids = [r.pk for r in places_open_now(rows, at=at)]  # type: ignore[arg-type]
+    else:
+        ids = candidates.values_list("id", flat=True)
+    result = Paginator(ids, per_page).get_page(page)
+    page_ids = list(result.object_list)
+    # Only what a list row shows (Kommune, target groups): the full places_base() prefetches (qualities, actors,
+    # offers with their groups) cost one cloned queryset per place and relation, most of the page's time.
+    listed = (Place.objects.filter(is_published=True).select_related("kommune")
+            .defer("kommune__geometry", "kommune__geometry_web").prefetch_related("target_groups"))
+    by_id = listed.in_bulk(page_ids)
+    result.object_list = [by_id[i] for i in page_ids if i in by_id]
+    return result
 
 
 def place_detail(*, pk: int, include_unpublished: bool = False) -> Place:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from ..models import Place
 from ..permissions import can_edit_place, can_view_history, can_view_place
 from ..selectors.context import context_layers, context_points
 from ..selectors.maps import area_outlines, place_points
-from ..selectors.places import PlaceFilter, place_detail, places_search
+from ..selectors.places import PlaceFilter, place_detail, places_page
 from ._common import qs_without
 
 PAGE_SIZE = 25
@@ -28,12 +27,13 @@ def place_map(request: HttpRequest) -> HttpResponse:
     form = PlaceFilterForm(request.GET or None)
     form.is_valid()
     now = timezone.now()
-    places = places_search(f, at=now)
-    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = places_page(f, page=request.GET.get("seite"), per_page=PAGE_SIZE, at=now)
     rows = [(p, opening_hours.open_label(p.opening_hours, now)) for p in page.object_list]
     query = qs_without(request, "seite")
+    page_range = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return render(request, "places/map.html", {
-        "form": form, "page": page, "rows": rows, "total": len(places), "query": query,
+        "form": form, "page": page, "page_range": page_range, "ellipsis": page.paginator.ELLIPSIS,
+        "rows": rows, "total": page.paginator.count, "query": query,
         "active_filters": bool(f.as_params()),
         "context_layers": context_layers(),
     })

@@ -74,8 +74,21 @@
     var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
     map.addLayer(cluster);
 
-    function load(query) {
-      var url = el.dataset.pointsUrl + (query ? "?" + query : "");
+    // The points come from the GeoJSON endpoint with the list's filters. When more places match than one response
+    // carries ("truncated"), the map switches to loading only its current view (bbox) whenever it is moved.
+    var currentQuery = "";
+    var viewMode = false;
+    var pending = null;
+
+    function withBbox(query) {
+      var bbox = map.getBounds().toBBoxString();
+      return (query ? query + "&" : "") + "bbox=" + encodeURIComponent(bbox);
+    }
+
+    function load(query, inView) {
+      currentQuery = query || "";
+      var params = inView ? withBbox(currentQuery) : currentQuery;
+      var url = el.dataset.pointsUrl + (params ? "?" + params : "");
       return fetch(url, { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
@@ -89,14 +102,26 @@
           });
           cluster.addLayers(markers);
           el.dataset.markerCount = String(markers.length);
+          el.dataset.truncated = data.truncated ? "1" : "0";
           var count = document.getElementById("map-count");
           if (count) { count.textContent = String(markers.length); }
-          if (markers.length) {
-            map.fitBounds(cluster.getBounds(), { maxZoom: 14, padding: [20, 20] });
+          var hint = document.getElementById("map-truncated");
+          if (hint) { hint.hidden = !data.truncated; }
+          if (!inView) {
+            viewMode = !!data.truncated;
+            if (markers.length) {
+              map.fitBounds(cluster.getBounds(), { maxZoom: 14, padding: [20, 20] });
+            }
           }
           el.dispatchEvent(new CustomEvent("places:loaded", { detail: markers.length }));
         });
     }
+
+    map.on("moveend", function () {
+      if (!viewMode) { return; }
+      if (pending) { window.clearTimeout(pending); }
+      pending = window.setTimeout(function () { pending = null; load(currentQuery, true); }, 250);
+    });
 
     base.ready.then(function (outlines) {
       if (outlines.getLayers().length) {
@@ -105,7 +130,7 @@
         map.setView([51.1, 6.9], 8);
       }
       var results = document.getElementById("results");
-      return load(results ? results.dataset.query : window.location.search.slice(1));
+      return load(results ? results.dataset.query : window.location.search.slice(1), false);
     });
 
     // Context layers (Kitas, Schulen …): small grey dots, loaded when a box is ticked.
