@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "begegnungsatlas.api",
     "begegnungsatlas.funding",
     "begegnungsatlas.gaps",
+    "begegnungsatlas.sozialraum",
     "begegnungsatlas.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("atlas/", include("begegnungsatlas.atlas.urls")),
     path("foerderung/", include("begegnungsatlas.funding.urls")),
     path("versorgung/", include("begegnungsatlas.gaps.urls")),
+    path("sozialraeume/", include("begegnungsatlas.sozialraum.urls")),
     path("auftraege/", include("begegnungsatlas.core.urls")),
     path("api/", include("begegnungsatlas.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

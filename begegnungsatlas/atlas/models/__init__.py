@@ -1,7 +1,7 @@
-from .areas import Area, AreaLevel, Region
+from .areas import Area, AreaLevel, AreaMembership, Region
 from .indicators import Derivation, Indicator, IndicatorKind, IndicatorValue, Polarity, ValueStatus
 
 __all__ = [
-    "Area", "AreaLevel", "Derivation", "Indicator", "IndicatorKind", "IndicatorValue", "Polarity", "Region",
+    "Area", "AreaLevel", "AreaMembership", "Derivation", "Indicator", "IndicatorKind", "IndicatorValue", "Polarity", "Region",
     "ValueStatus",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 
-from ..models import Area, AreaLevel
+from ..models import Area, AreaLevel, AreaMembership
 
 SCALE = 100_000
 
@@ -64,7 +64,9 @@ def encode_geometry(geojson: dict[str, Any] | None) -> list[list[list[int]]]:
 
 def _stamp(level: AreaLevel) -> tuple[Any, ...]:
     agg = Area.objects.filter(level=level).aggregate(n=Count("id"), m=Max("id"))
-    return (agg["n"], agg["m"], Area.objects.filter(level=level, valid_to__isnull=True).count())
+    members = (AreaMembership.objects.filter(area__level=level).aggregate(m=Max("id"))["m"]
+               if level.composed_of_id else None)  # composite levels change geometry when units move
+    return (agg["n"], agg["m"], Area.objects.filter(level=level, valid_to__isnull=True).count(), members)
 
 
 def invalidate(level_id: int | None = None) -> None:
