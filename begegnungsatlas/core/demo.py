@@ -16,6 +16,7 @@ DEMO_LOADERS = [
     "begegnungsatlas.places.demo",
     "begegnungsatlas.funding.demo",
     "begegnungsatlas.gaps.demo",
+    "begegnungsatlas.sozialraum.demo",
 ]
 
 

@@ -28,6 +28,8 @@ PUBLIC = {
     "funding:index", "funding:call",
     # Versorgung: everybody sees the published scenarios (and may compare two); running is for planners.
     "gaps:index", "gaps:compare",
+    # Sozialräume: the list of adopted versions is public; drafts, proposals and edits are for planners.
+    "sozialraum:index",
 }
 
 
@@ -71,7 +73,14 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
 
     scenario = Scenario.objects.create(region=Region.objects.get(slug="dortmund"), name="intern",
                                        results={"gaps": {"areas": [], "cells": []}})
-    for obj in (application, grant, voucher, document, assignment):
+    from begegnungsatlas.sozialraum.demo import load as sozialraum_load
+    from begegnungsatlas.sozialraum.models import Proposal, SozialraumLevel
+
+    atlas_demo.indicators_kreis_dueren(out=lambda *_a: None)
+    sozialraum_load(out=lambda *_a: None)
+    sr_draft = SozialraumLevel.objects.get(status="draft")
+    sr_proposal = Proposal.objects.first()
+    for obj in (application, grant, voucher, document, assignment, sr_proposal):
         assert obj is not None
     values = {
         "pk": str(place.pk), "token": "abc", "level_id": str(Area.objects.first().level_id),
@@ -99,6 +108,10 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:selection": {"pk": str(application.call_id)},
         "gaps:scenario": {"pk": str(scenario.pk)}, "gaps:scenario_publish": {"pk": str(scenario.pk)},
         "gaps:scenario_export": {"pk": str(scenario.pk)},
+        **{name: {"pk": str(sr_draft.pk)} for name in (
+            "sozialraum:level", "sozialraum:level_geojson", "sozialraum:level_edit", "sozialraum:level_undo",
+            "sozialraum:level_adopt", "sozialraum:level_new_version", "sozialraum:report_create")},
+        "sozialraum:proposal": {"pk": str(sr_proposal.pk)}, "sozialraum:proposal_adopt": {"pk": str(sr_proposal.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
@@ -120,7 +133,8 @@ def test_the_sweep_covers_the_protected_areas():
     names = {name for name, _route in _protected_routes()}
     for expected in ("web:dashboard", "places:moderation", "places:edit", "places_import:upload", "atlas:import",
                      "funding:application", "funding:grant", "funding:audit", "funding:export",
-                     "gaps:scenario", "gaps:scenario_create", "gaps:grid_upload"):
+                     "gaps:scenario", "gaps:scenario_create", "gaps:grid_upload",
+                     "sozialraum:propose", "sozialraum:level_edit", "sozialraum:level_adopt"):
         assert expected in names
 
 
