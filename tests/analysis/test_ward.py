@@ -46,7 +46,8 @@ def test_the_floor_merges_small_regions_until_each_reaches_it():
     assert result.n_regions <= 30
     assert regions_are_contiguous(adj, result.labels)
     floor_only = ward_regions(attrs, adj, floor_variable=pop, floor=800)
-    assert floor_only.population is not None and floor_only.population.min() >= 800
+    assert floor_only.population is not None
+    assert floor_only.population.min() >= 800
 
 
 def test_bad_inputs_are_refused():

@@ -34,7 +34,8 @@ def test_planner_proposes_in_the_background_and_sees_the_quality(client, planner
     proposal = Proposal.objects.get()
     assert job.result_url == reverse("sozialraum:proposal", args=[proposal.pk])
     html = client.get(job.result_url).content.decode()
-    assert "Güte des Vorschlags" in html and "Kompaktheit" in html
+    assert "Güte des Vorschlags" in html
+    assert "Kompaktheit" in html
     # a second proposal (Ward) and the comparison
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("sozialraum:propose"), _propose_form(dueren, name="Ward", method="ward", n_regions=3,
@@ -42,7 +43,8 @@ def test_planner_proposes_in_the_background_and_sees_the_quality(client, planner
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     a, b = Proposal.objects.order_by("pk")
     html = client.get(reverse("sozialraum:proposal_compare") + f"?a={a.pk}&b={b.pk}").content.decode()
-    assert "Rand-Index" in html and "Ward" in html
+    assert "Rand-Index" in html
+    assert "Ward" in html
 
 
 def test_a_failing_proposal_says_why_in_german(client, planner, dueren, django_capture_on_commit_callbacks):
@@ -51,7 +53,8 @@ def test_a_failing_proposal_says_why_in_german(client, planner, dueren, django_c
         client.post(reverse("sozialraum:propose"), _propose_form(dueren, min_population=50_000_000))
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     job = Job.objects.get()
-    assert job.status == "failed" and "nicht erreichbar" in job.message
+    assert job.status == "failed"
+    assert "nicht erreichbar" in job.message
     assert not Proposal.objects.exists()
 
 
@@ -61,13 +64,15 @@ def test_edit_page_move_check_undo_and_adopt(client, planner, draft):
     draft.save()
     url = reverse("sozialraum:level", args=[draft.pk])
     html = client.get(url).content.decode()
-    assert "In Nachbar-Sozialraum verschieben" in html and 'id="sr-map"' in html
+    assert "In Nachbar-Sozialraum verschieben" in html
+    assert 'id="sr-map"' in html
     from tests.sozialraum.test_services import _neighbour_move
 
     unit, source, target = _neighbour_move(draft)
     edit_url = reverse("sozialraum:level_edit", args=[draft.pk])
     check = client.post(edit_url, {"action": "move", "unit": unit, "target": target, "check": "1"})
-    assert check.status_code == 200 and "Prüfung bestanden" in check.content.decode()
+    assert check.status_code == 200
+    assert "Prüfung bestanden" in check.content.decode()
     assert not EditStep.objects.exists()  # the check writes nothing
     client.post(edit_url, {"action": "move", "unit": unit, "target": target})
     assert unit in next(p.units for p in layout_of(draft.level) if p.code == target)
@@ -81,7 +86,8 @@ def test_edit_page_move_check_undo_and_adopt(client, planner, draft):
     resp = client.post(reverse("sozialraum:level_adopt", args=[draft.pk]), {"adopted_on": "2026-11-30"})
     assert resp.status_code == 302
     draft.refresh_from_db()
-    assert draft.status == "adopted" and str(draft.adopted_on) == "2026-11-30"
+    assert draft.status == "adopted"
+    assert str(draft.adopted_on) == "2026-11-30"
     assert AuditEvent.objects.filter(action="sozialraum.adopt").exists()
 
 
