@@ -106,3 +106,26 @@ class EditStep(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Report(models.Model):
+    """A generated PDF (Sozialraumbericht or Datencheck) with the choices it was made from."""
+
+    KINDS = [("sozialraumbericht", _("Sozialraumbericht")), ("datencheck", _("Datencheck"))]
+
+    sozialraum = models.ForeignKey(SozialraumLevel, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("Art"), max_length=20, choices=KINDS)
+    title = models.CharField(_("Titel"), max_length=200)
+    options = models.JSONField(default=dict)
+    pdf = models.BinaryField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Bericht")
+        verbose_name_plural = _("Berichte")
+
+    def __str__(self) -> str:
+        return self.title

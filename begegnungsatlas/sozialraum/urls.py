@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/beschliessen/", views.level_adopt, name="level_adopt"),
     path("<int:pk>/neue-fassung/", views.level_new_version, name="level_new_version"),
     path("<int:pk>/bericht/", views.report_create_view, name="report_create"),
+    path("berichte/<int:pk>.pdf", views.report_download, name="report"),
 ]

@@ -112,6 +112,7 @@ def level_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.layout_view(sr)
     return render(request, "sozialraum/level.html", {
         "sr": sr, "view": view, "editable": editable, "planner": bool(can_plan(request.user)),
+        "reports": sr.reports.defer("pdf")[:10] if can_plan(request.user) else [],
         "adopt_form": AdoptForm(), "versions": SozialraumLevel.objects.filter(series=sr.series)
         .select_related("level").order_by("-version"),
     })
@@ -231,3 +232,14 @@ def report_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("core:job", pk=job.pk)
     return render(request, "sozialraum/report_form.html", {"form": form, "sr": sr},
                   status=400 if form.errors else 200)
+
+
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import Report
+
+    report = get_object_or_404(Report.objects.select_related("sozialraum"), pk=pk)
+    can_plan(request.user).enforce()
+    resp = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{report.kind}-{report.pk}.pdf"'
+    return resp

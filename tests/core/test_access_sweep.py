@@ -80,6 +80,9 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     sozialraum_load(out=lambda *_a: None)
     sr_draft = SozialraumLevel.objects.get(status="draft")
     sr_proposal = Proposal.objects.first()
+    from begegnungsatlas.sozialraum.models import Report
+
+    sr_report = Report.objects.create(sozialraum=sr_draft, kind="datencheck", title="t", pdf=b"%PDF-")
     for obj in (application, grant, voucher, document, assignment, sr_proposal):
         assert obj is not None
     values = {
@@ -111,6 +114,7 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         **{name: {"pk": str(sr_draft.pk)} for name in (
             "sozialraum:level", "sozialraum:level_geojson", "sozialraum:level_edit", "sozialraum:level_undo",
             "sozialraum:level_adopt", "sozialraum:level_new_version", "sozialraum:report_create")},
+        "sozialraum:report": {"pk": str(sr_report.pk)},
         "sozialraum:proposal": {"pk": str(sr_proposal.pk)}, "sozialraum:proposal_adopt": {"pk": str(sr_proposal.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]

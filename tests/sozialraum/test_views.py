@@ -134,3 +134,26 @@ def test_proposals_are_for_planners_only(client, make_user, proposal, route):
     assert client.get(reverse(route, args=[proposal.pk])).status_code in (403, 405)
     assert client.post(reverse(route, args=[proposal.pk]), {"series": "x"}).status_code in (403, 405)
     assert not SozialraumLevel.objects.exists()
+
+
+def test_report_job_makes_a_pdf_the_planner_downloads(client, planner, make_user, draft, dueren,
+                                                       django_capture_on_commit_callbacks):
+    from begegnungsatlas.sozialraum.models import Report
+
+    client.force_login(planner)
+    url = reverse("sozialraum:report_create", args=[draft.pk])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(url, {"kind": "datencheck", "title": "Datencheck 2022",
+                                 "indicators": [dueren["population"].slug], "period_from": "2022-05-15",
+                                 "period_to": "2022-05-15"})
+    assert resp.status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    job = Job.objects.get()
+    assert job.status == "done", job.message
+    report = Report.objects.get()
+    pdf = client.get(job.result_url)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF-")
+    client.force_login(make_user("none", username="nope"))
+    assert client.get(reverse("sozialraum:report", args=[report.pk])).status_code == 403

@@ -68,7 +68,7 @@ def base_units(level: AreaLevel) -> BaseUnits:
                 .order_by("id").values_list("id", "name", "geometry"))
     if not rows:
         raise SozialraumError(_("Die Ebene „%(level)s“ hat keine Gebiete mit Grenzen.") % {"level": level.name})
-    geoms_web = [shapely.make_valid(to_shape(g)) for _i, _n, g in rows]
+    geoms_web = [shapely.make_valid(to_shape(g)) for _i, _n, g in rows if g is not None]
     metric = [to_metric(g) for g in geoms_web]
     adjacency = contiguity_from_polygons(metric, kind="queen", islands="connect", tolerance=1.0)
     units = BaseUnits(ids=[r[0] for r in rows], names=[r[1] for r in rows],
@@ -185,9 +185,9 @@ def layout_write(*, sr: SozialraumLevel, layout: Sequence[Part], actor: Any, act
     before = layout_of(level)
     old = {p.code: p for p in before}
     existing = {a.code: a for a in Area.objects.filter(level=level, valid_to__isnull=True)}
-    for code, area in existing.items():
+    for code, stale in existing.items():
         if code not in codes:
-            area.delete()
+            stale.delete()
     for part in layout:
         area = existing.get(part.code)
         changed = part.code not in old or sorted(old[part.code].units) != sorted(part.units)
