@@ -50,10 +50,10 @@ def map_svg(geoms_web: list[Any], *, fills: list[str], labels: list[str] | None 
     scale = min((width - 20) / max(maxx - minx, 1), (height - 20) / max(maxy - miny, 1))
 
     def fx(x: float) -> float:
-        return 10 + (x - minx) * scale
+        return float(10 + (x - minx) * scale)
 
     def fy(y: float) -> float:
-        return height - 10 - (y - miny) * scale
+        return float(height - 10 - (y - miny) * scale)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}"><title>{escape(title)}</title>']
@@ -115,7 +115,7 @@ def sozialraumbericht_data(sr: SozialraumLevel, options: dict[str, Any],
     areas = list(Area.objects.filter(level=level, valid_to__isnull=True).order_by("code"))
     if not areas:
         raise SozialraumError(_("Die Gliederung hat keine Sozialräume."))
-    geoms = [shapely.make_valid(to_shape(a.geometry)) for a in areas]
+    geoms = [shapely.make_valid(to_shape(a.geometry or {})) for a in areas]
     fills = [PALETTE[i % len(PALETTE)] for i in range(len(areas))]
     top = _top_area(level.region_id)
     top_level = top.level if top else None
@@ -252,7 +252,7 @@ def report_render(*, kind: str, sr: SozialraumLevel, options: dict[str, Any],
 def report_create(*, kind: str, options: dict[str, Any], actor: Any,
                   progress: Callable[[int, str], None] | None = None) -> Report:
     sr = SozialraumLevel.objects.select_related("level__region", "level__composed_of").filter(
-        pk=options.get("sozialraum")).first()
+        pk=int(options.get("sozialraum") or 0)).first()
     if sr is None:
         raise SozialraumError(_("Die Sozialraumgliederung gibt es nicht mehr."))
     pdf = report_render(kind=kind, sr=sr, options=options, progress=progress)

@@ -68,8 +68,10 @@ def base_units(level: AreaLevel) -> BaseUnits:
                 .order_by("id").values_list("id", "name", "geometry"))
     if not rows:
         raise SozialraumError(_("Die Ebene „%(level)s“ hat keine Gebiete mit Grenzen.") % {"level": level.name})
-    geoms_web = [shapely.make_valid(to_shape(g)) for _i, _n, g in rows if g is not None]
-    metric = [to_metric(g) for g in geoms_web]
+    raw = [to_shape(g) for _i, _n, g in rows if g is not None]
+    geoms_web = [shapely.make_valid(g) for g in raw]
+    # contiguity repairs invalid polygons itself (and keeps only their polygonal parts)
+    metric = [to_metric(g) for g in raw]
     adjacency = contiguity_from_polygons(metric, kind="queen", islands="connect", tolerance=1.0)
     units = BaseUnits(ids=[r[0] for r in rows], names=[r[1] for r in rows],
                       index={r[0]: i for i, r in enumerate(rows)}, geoms_web=geoms_web, adjacency=adjacency)

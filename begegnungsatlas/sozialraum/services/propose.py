@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from begegnungsatlas.analysis.errors import AnalysisError, InfeasibleError
 from begegnungsatlas.analysis.regionalisation import (
     RegionalisationResult,
+    interactive_maxp_settings,
     max_p_regions,
     skater_regions,
     ward_regions,
@@ -169,7 +170,8 @@ def proposal_compute(inputs: ProposalInputs) -> tuple[BaseUnits, Regionalisation
     try:
         if inputs.method == Method.MAXP:
             result = max_p_regions(z, units.adjacency, floor_var, float(floor or 1), standardise=False,
-                                   seed=inputs.seed, time_limit=inputs.time_limit)
+                                   seed=inputs.seed, time_limit=inputs.time_limit,
+                                   **interactive_maxp_settings(n))
         elif inputs.method == Method.SKATER:
             result = skater_regions(z, units.adjacency, int(inputs.n_regions or 1), floor_variable=floor_var,
                                     floor=floor, standardise=False, time_limit=inputs.time_limit)
