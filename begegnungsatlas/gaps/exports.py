@@ -54,3 +54,12 @@ def cells_geojson(results: dict[str, Any]) -> dict[str, Any]:
             for c in results["cells"]
         ],
     }
+
+
+def clusters_csv(result: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow([_("Cluster"), _("Orte"), _("Angebote"), _("Bereiche")])
+    for i, c in enumerate(result["clusters"], start=1):
+        writer.writerow([i, " | ".join(c["places"]), " | ".join(c["offers"]), " | ".join(c["categories"])])
+    return buf.getvalue()

@@ -72,3 +72,16 @@ class GridUploadForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+
+class BundlingForm(forms.Form):
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Region"))
+    group = forms.ModelChoiceField(TargetGroup.objects.order_by("sort"), required=False, label=_("Zielgruppe"),
+                                   empty_label=_("alle Zielgruppen"))
+    radius = forms.IntegerField(min_value=100, max_value=5000, initial=800, label=_("Gehentfernung (m)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from begegnungsatlas.atlas.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]

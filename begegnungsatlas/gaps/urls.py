@@ -9,6 +9,8 @@ urlpatterns = [
     path("szenarien/<int:pk>/", views.scenario_detail, name="scenario"),
     path("szenarien/<int:pk>/veroeffentlichen/", views.scenario_publish_view, name="scenario_publish"),
     path("szenarien/<int:pk>/export.<str:fmt>", views.scenario_export, name="scenario_export"),
+    path("szenarien/<int:pk>/bericht.pdf", views.scenario_pdf, name="scenario_pdf"),
+    path("buendelung/", views.bundling, name="bundling"),
     path("vergleich/", views.compare, name="compare"),
     path("raster/import/", views.grid_upload, name="grid_upload"),
 ]

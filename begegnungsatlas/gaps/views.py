@@ -15,11 +15,13 @@ from begegnungsatlas.core.jobs import job_enqueue
 
 from . import exports, selectors
 from .errors import GapsError
-from .forms import GapForm, GridUploadForm, ScenarioNameForm
+from .forms import BundlingForm, GapForm, GridUploadForm, ScenarioNameForm
 from .groups import GROUPS
 from .models import Scenario
 from .permissions import can_run, can_view_scenario
+from .report import scenario_report_pdf
 from .services.analysis import GapInputs, run_gap_analysis, run_siting
+from .services.bundling import bundling_overview
 from .services.candidates import candidates_from_file
 from .services.population import population_grid_import, read_rows
 from .services.scenarios import scenario_publish
@@ -149,6 +151,31 @@ def scenario_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         return render(request, "404.html", status=404)
     resp["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return resp
+
+
+def bundling(request: HttpRequest) -> HttpResponse:
+    """Offers × target groups × places; clusters within walking distance; candidate centres (planners)."""
+    can_run(request.user).enforce()
+    form = BundlingForm(request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        try:
+            context["result"] = bundling_overview(region=d["region"], group=d["group"], radius=float(d["radius"]))
+        except GapsError as exc:
+            form.add_error(None, str(exc))
+    if context.get("result") and request.GET.get("format") == "csv":
+        return HttpResponse(exports.clusters_csv(context["result"]), content_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="buendelung.csv"'})
+    return render(request, "gaps/bundling.html", context, status=400 if form.errors else 200)
+
+
+def scenario_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario.objects.select_related("region"), pk=pk)
+    can_view_scenario(request.user, scenario).enforce()
+    resp = HttpResponse(scenario_report_pdf(scenario), content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="versorgung_szenario_{scenario.pk}.pdf"'
     return resp
 
 

@@ -110,7 +110,7 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         "funding:call_extension": {"pk": str(application.call_id)},
         "funding:selection": {"pk": str(application.call_id)},
         "gaps:scenario": {"pk": str(scenario.pk)}, "gaps:scenario_publish": {"pk": str(scenario.pk)},
-        "gaps:scenario_export": {"pk": str(scenario.pk)},
+        "gaps:scenario_export": {"pk": str(scenario.pk)}, "gaps:scenario_pdf": {"pk": str(scenario.pk)},
         **{name: {"pk": str(sr_draft.pk)} for name in (
             "sozialraum:level", "sozialraum:level_geojson", "sozialraum:level_edit", "sozialraum:level_undo",
             "sozialraum:level_adopt", "sozialraum:level_new_version", "sozialraum:report_create")},

@@ -71,6 +71,9 @@ def test_save_publish_compare_and_download(client: Any, planner: Any, make_user:
     assert len(geo["features"]) == dueren_grid.cells.count()
     xlsx = client.get(reverse("gaps:scenario_export", args=[a.pk, "xlsx"]))
     assert xlsx.content[:2] == b"PK"
+    pdf = client.get(reverse("gaps:scenario_pdf", args=[a.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
 
     # A citizen sees nothing unpublished ...
     citizen = make_user("none", username="buerger")
@@ -78,6 +81,7 @@ def test_save_publish_compare_and_download(client: Any, planner: Any, make_user:
     assert "Ältere, 2 km" not in client.get(reverse("gaps:index")).content.decode()
     assert client.get(reverse("gaps:scenario", args=[a.pk])).status_code == 403
     assert client.get(reverse("gaps:scenario_export", args=[a.pk, "csv"])).status_code == 403
+    assert client.get(reverse("gaps:scenario_pdf", args=[a.pk])).status_code == 403
     assert client.get(reverse("gaps:compare"), {"a": a.pk, "b": b.pk}).status_code == 403
     assert client.post(reverse("gaps:index"), _form(dueren_grid)).status_code == 200  # the public list only
     assert client.post(reverse("gaps:scenario_publish", args=[a.pk]), {"published": "1"}).status_code == 403

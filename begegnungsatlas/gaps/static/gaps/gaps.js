@@ -27,7 +27,16 @@
       layer.bindTooltip(String(f.properties.name) + " – " + el.dataset.labelRank + " " + f.properties.rank +
         ", " + el.dataset.labelShare + ": " + share);
     }
-  }).addTo(map);
+  });
+  // The canvas renderer needs a view before anything is added to the map.
+  var bounds = areas.getBounds();
+  if (bounds.isValid()) {
+    map.fitBounds(bounds);
+  } else {
+    var first = data.cells[0];
+    map.setView(first ? [first[1], first[0]] : [51.0, 7.0], 10);
+  }
+  areas.addTo(map);
   data.cells.forEach(function (c) {
     if (c[2] <= 0) { return; }
     L.circleMarker([c[1], c[0]], { radius: 3, weight: 0, fillOpacity: 0.8,
@@ -37,6 +46,4 @@
     L.circleMarker([p[1], p[0]], { radius: 5, color: "#ffffff", weight: 1, fillColor: "#31a354", fillOpacity: 1 })
       .bindTooltip(String(p[2])).addTo(map);
   });
-  var bounds = areas.getBounds();
-  if (bounds.isValid()) { map.fitBounds(bounds); }
 })();

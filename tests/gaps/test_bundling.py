@@ -1,0 +1,60 @@
+"""Bundling view (seed 004): matrix, clusters within walking distance, candidate centres; planners only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from begegnungsatlas.atlas.models import Region
+from begegnungsatlas.gaps.errors import GapsError
+from begegnungsatlas.gaps.services.bundling import bundling_overview
+from begegnungsatlas.places.models import Offer, TargetGroup
+
+
+@pytest.fixture
+def offers(dueren_places: list[Any]) -> list[Offer]:
+    mitte, birkesdorf, juelich, planned, _potential = dueren_places
+    seniors = TargetGroup.objects.get(slug="senioren")
+    made = [
+        Offer.objects.create(place=mitte, title="Seniorencafé", category="leisure"),
+        Offer.objects.create(place=mitte, title="Rentenberatung", category="counselling"),
+        Offer.objects.create(place=juelich, title="Gymnastik 60+", category="sport"),
+        Offer.objects.create(place=birkesdorf, title="Sprachcafé", category="education"),
+    ]
+    made[3].target_groups.set([TargetGroup.objects.get(slug="neuzugewanderte")])
+    for o in made[:3]:
+        o.target_groups.set([seniors])
+    return made
+
+
+def test_overview_groups_clusters_and_centres(offers: list[Offer]) -> None:
+    region = Region.objects.get(slug="kreis-dueren")
+    seniors = TargetGroup.objects.get(slug="senioren")
+    result = bundling_overview(region=region, group=seniors, radius=3000)
+    assert result["offers_total"] == 3
+    # Düren Mitte and Jülich are ~15 km apart: two clusters, the Düren one with two offers.
+    assert sorted(len(c["offers"]) for c in result["clusters"]) == [1, 2]
+    assert result["centres"][0]["offers"] == 2
+    matrix = {row["group"]: row["counts"] for row in result["matrix"]}
+    assert sum(matrix[seniors.name_de]) == 3
+    # A wider walking distance never brings fewer offers within reach of the best centre.
+    assert bundling_overview(region=region, group=seniors, radius=5000)["centres"][0]["offers"] >= 2
+    with pytest.raises(GapsError, match="Gehentfernung"):
+        bundling_overview(region=region, group=seniors, radius=50)
+
+
+def test_view_is_for_planners_and_exports_csv(client: Any, planner: Any, make_user: Any,
+                                              offers: list[Offer]) -> None:
+    region = Region.objects.get(slug="kreis-dueren")
+    params = {"region": region.pk, "group": TargetGroup.objects.get(slug="senioren").pk, "radius": 3000}
+    client.force_login(make_user("none", username="b"))
+    assert client.get(reverse("gaps:bundling"), params).status_code == 403
+    client.force_login(planner)
+    page = client.get(reverse("gaps:bundling"), params)
+    assert page.status_code == 200
+    assert "Rentenberatung" in page.content.decode()
+    csv_text = client.get(reverse("gaps:bundling"), {**params, "format": "csv"}).content.decode()
+    assert csv_text.splitlines()[0] == "Cluster;Orte;Angebote;Bereiche"
+    assert "Seniorencafé | Rentenberatung" in csv_text or "Rentenberatung | Seniorencafé" in csv_text
