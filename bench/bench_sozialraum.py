@@ -1,6 +1,6 @@
 """Benchmark: a Sozialraum proposal end to end (contiguity, regionalisation, quality) vs spopt MaxPHeuristic.
 
-The timed part is what ``sozialraum/services/propose.py`` does after reading the database: queen contiguity of
+The timed part is what ``sozialraum/services/propose.py`` does after reading the database: rook contiguity of
 the unit polygons (``contiguity_from_polygons``, islands connected), the regionalisation, and the quality figures
 (SSD, Polsby–Popper compactness of the dissolved Sozialräume). spopt's ``MaxPHeuristic`` gets the same
 contiguity and z-scores; its time covers the regionalisation only. SSD is ours (``within_region_ssd``) for both.
@@ -74,7 +74,7 @@ def proposal(geoms: list[Any], attrs: np.ndarray, pop: np.ndarray, floor: float,
     )
 
     started = time.perf_counter()
-    adj = contiguity_from_polygons(geoms, kind="queen", islands="connect", tolerance=1.0)
+    adj = contiguity_from_polygons(geoms, kind="rook", islands="connect", tolerance=1.0)
     z = (attrs - attrs.mean(0)) / attrs.std(0)
     if method == "max-p":
         result = max_p_regions(z, adj, pop, floor, standardise=False, seed=0,

@@ -55,7 +55,7 @@ _units_lock = Lock()
 
 
 def base_units(level: AreaLevel) -> BaseUnits:
-    """Current areas of ``level`` with geometry and their contiguity (queen; islands linked to the nearest unit).
+    """Current areas of ``level`` with geometry and their contiguity (rook; islands linked to the nearest unit).
 
     Cached per level while its areas are unchanged (adjacency of 10,000 grid cells takes about a second).
     """
@@ -72,7 +72,7 @@ def base_units(level: AreaLevel) -> BaseUnits:
     geoms_web = [shapely.make_valid(g) for g in raw]
     # contiguity repairs invalid polygons itself (and keeps only their polygonal parts)
     metric = [to_metric(g) for g in raw]
-    adjacency = contiguity_from_polygons(metric, kind="queen", islands="connect", tolerance=1.0)
+    adjacency = contiguity_from_polygons(metric, kind="rook", islands="connect", tolerance=1.0)
     units = BaseUnits(ids=[r[0] for r in rows], names=[r[1] for r in rows],
                       index={r[0]: i for i, r in enumerate(rows)}, geoms_web=geoms_web, adjacency=adjacency)
     with _units_lock:
