@@ -157,3 +157,9 @@ def test_report_job_makes_a_pdf_the_planner_downloads(client, planner, make_user
     assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF-")
     client.force_login(make_user("none", username="nope"))
     assert client.get(reverse("sozialraum:report", args=[report.pk])).status_code == 403
+
+
+def test_nav_and_dashboard_link_to_the_sozialraum_pages(client, planner):
+    client.force_login(planner)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert html.count(f'href="{reverse("sozialraum:index")}"') >= 2  # main navigation and dashboard
