@@ -13,11 +13,19 @@ from django.utils.translation import gettext as _
 
 from begegnungsatlas.analysis.accessibility import coverage, enhanced_two_step_fca, nearest, two_step_fca
 from begegnungsatlas.analysis.errors import AnalysisError
-from begegnungsatlas.analysis.location import added_coverage, coverage_from_xy, mclp, tradeoff_curve
+from begegnungsatlas.analysis.location import (
+    added_coverage,
+    coverage_from_xy,
+    lscp,
+    mclp,
+    p_median,
+    tradeoff_curve,
+)
 
 from .errors import GapsError
 
 METHODS = ("nearest", "coverage", "2sfca", "e2sfca")
+SITING_METHODS = ("mclp", "pmedian", "lscp")
 
 
 @dataclass(frozen=True)
@@ -65,15 +73,19 @@ class SitingResult:
     optimal: bool
 
 
-def siting(demand_xy: Any, demand: Any, existing_xy: Any, candidate_xy: Any, radius: float, p: int) -> SitingResult:
-    """MCLP with the existing places fixed: where ``p`` new places cover most of the group within ``radius``."""
+def _sites(existing_xy: Any, candidate_xy: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """Existing places first (fixed), then the candidates: all sites, the fixed indices, the offset."""
     existing = np.asarray(existing_xy, dtype=float).reshape(-1, 2)
     candidates = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
     if candidates.shape[0] == 0:
         raise GapsError(_("Es gibt keine Standortkandidaten (Potenzialräume, geplante Orte oder hochgeladene Orte)."))
-    sites = np.vstack([existing, candidates])
-    fixed = np.arange(existing.shape[0])
-    offset = existing.shape[0]
+    return np.vstack([existing, candidates]), np.arange(existing.shape[0]), existing.shape[0]
+
+
+def siting(demand_xy: Any, demand: Any, existing_xy: Any, candidate_xy: Any, radius: float, p: int) -> SitingResult:
+    """MCLP with the existing places fixed: where ``p`` new places cover most of the group within ``radius``."""
+    sites, fixed, offset = _sites(existing_xy, candidate_xy)
+    candidates = sites[offset:]
     p = max(1, min(int(p), candidates.shape[0]))
     try:
         cov = coverage_from_xy(demand_xy, sites, radius=radius)
@@ -91,5 +103,77 @@ def siting(demand_xy: Any, demand: Any, existing_xy: Any, candidate_xy: Any, rad
         total=float(w.sum()),
         added=[float(g) for g in gains[offset:]],
         curve=[(k, float(r.objective), [int(j) - offset for j in r.selected]) for k, r in enumerate(curve, start=1)],
+        optimal=bool(result.optimal),
+    )
+
+
+@dataclass(frozen=True)
+class MedianResult:
+    selected: list[int]  # candidate positions (0-based, among the candidates only)
+    mean_before: float | None  # population-weighted mean distance (m) to the nearest existing place
+    mean_after: float
+    total: float
+    curve: list[tuple[int, float, list[int]]]  # (p, mean distance, chosen candidate positions)
+    optimal: bool
+
+
+def siting_median(demand_xy: Any, demand: Any, existing_xy: Any, candidate_xy: Any, p: int) -> MedianResult:
+    """p-median with the existing places fixed: ``p`` new places that shorten the mean distance most."""
+    sites, fixed, offset = _sites(existing_xy, candidate_xy)
+    xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+    w = np.asarray(demand, dtype=float)
+    total = float(w.sum())
+    if total <= 0:
+        raise GapsError(_("Im Raster gibt es niemanden aus dieser Zielgruppe."))
+    p = max(1, min(int(p), sites.shape[0] - offset))
+    cost = np.sqrt(((xy[:, None, :] - sites[None, :, :]) ** 2).sum(axis=2))
+    try:
+        result = p_median(cost, p=p, weights=w, fixed=fixed)
+        curve = tradeoff_curve("p-median", cost, p_max=5, weights=w, fixed=fixed)
+    except AnalysisError as exc:
+        raise _analysis_error(exc) from exc
+    before = float((cost[:, fixed].min(axis=1) * w).sum() / total) if fixed.size else None
+    return MedianResult(
+        selected=[int(j) - offset for j in result.selected],
+        mean_before=before,
+        mean_after=float(result.objective) / total,
+        total=total,
+        curve=[(k, float(r.objective) / total, [int(j) - offset for j in r.selected])
+               for k, r in enumerate(curve, start=1)],
+        optimal=bool(result.optimal),
+    )
+
+
+@dataclass(frozen=True)
+class CoverAllResult:
+    selected: list[int]  # candidate positions (0-based): the fewest new places so everyone is within reach
+    needed: int
+    uncoverable: float  # persons no existing place and no candidate reaches within the distance
+    total: float
+    optimal: bool
+
+
+def siting_cover_all(demand_xy: Any, demand: Any, existing_xy: Any, candidate_xy: Any,
+                     radius: float) -> CoverAllResult:
+    """LSCP with the existing places fixed: how many new places (at least) so that every person of the group
+    has a place within ``radius``? Cells without persons of the group need no cover; persons no site can reach
+    are reported, not allowed to make the problem infeasible."""
+    sites, fixed, offset = _sites(existing_xy, candidate_xy)
+    w = np.asarray(demand, dtype=float)
+    rows = np.flatnonzero(w > 0)
+    if rows.size == 0:
+        raise GapsError(_("Im Raster gibt es niemanden aus dieser Zielgruppe."))
+    xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)[rows]
+    try:
+        cov = coverage_from_xy(xy, sites, radius=radius)
+        result = lscp(cov, fixed=fixed, uncoverable="ignore")
+    except AnalysisError as exc:
+        raise _analysis_error(exc) from exc
+    lonely = np.diff(cov.tocsr().indptr) == 0
+    return CoverAllResult(
+        selected=[int(j) - offset for j in result.selected],
+        needed=int(result.selected.size),
+        uncoverable=float(w[rows][lonely].sum()),
+        total=float(w.sum()),
         optimal=bool(result.optimal),
     )

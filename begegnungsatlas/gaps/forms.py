@@ -43,6 +43,14 @@ class GapForm(forms.Form):
         choices=[("", _("keine")), ("1", "1"), ("2", "2"), ("3", "3")], coerce=int, required=False,
         empty_value=None, label=_("Wohin sollen neue Orte? Anzahl"),
     )
+    siting_method = forms.ChoiceField(
+        choices=[("mclp", _("MCLP: die meisten Personen im Umkreis erreichen")),
+                 ("pmedian", _("p-Median: mittlere Entfernung am stärksten verkürzen")),
+                 ("lscp", _("LSCP: wie viele neue Orte mindestens, damit alle im Umkreis sind?"))],
+        initial="mclp", required=False, label=_("Verfahren der Standortwahl"),
+        help_text=_("Bestehende Orte bleiben fest. LSCP nutzt die Entfernung oben als Versorgungsstandard und "
+                    "braucht keine Anzahl."),
+    )
     candidates = forms.FileField(
         required=False, label=_("eigene Standortkandidaten (CSV mit name, lon, lat)"),
     )
@@ -52,7 +60,12 @@ class GapForm(forms.Form):
         grid, level = data.get("grid"), data.get("level")
         if grid and level and level.region_id != grid.region_id:
             self.add_error("level", _("Die Gebietsebene gehört nicht zur Region des Rasters."))
+        data["siting_method"] = data.get("siting_method") or "mclp"
         return data
+
+    @property
+    def wants_siting(self) -> bool:
+        return bool(self.cleaned_data.get("siting_p")) or self.cleaned_data.get("siting_method") == "lscp"
 
 
 class ScenarioNameForm(forms.Form):

@@ -23,6 +23,32 @@ METHOD_TEXT = {
 }
 
 
+def _siting_section(siting: dict[str, Any]) -> dict[str, Any]:
+    """Text and table of the siting result for the report, per method (MCLP, p-median, LSCP)."""
+    chosen = ", ".join(c["name"] for c in siting["chosen"]) or "–"
+    method = siting.get("method", "mclp")
+    if method == "lscp":
+        text = _("Bestehende Orte fest; Versorgungsstandard %(r)s m (LSCP). Mindestens %(needed)s neue Orte, damit "
+                 "jede erreichbare Person der Zielgruppe einen Ort im Umkreis hat; %(u)s von %(total)s Personen "
+                 "erreicht auch kein Kandidat. Gewählt: %(chosen)s.") % {
+            "r": siting["inputs"]["radius"], "needed": siting["needed"], "u": siting["uncoverable"],
+            "total": siting["total"], "chosen": chosen}
+        return {"text": [text], "header": [], "curve": []}
+    if method == "pmedian":
+        text = _("Bestehende Orte fest, %(n)s neue Orte (p-Median). Mittlere Entfernung vorher %(before)s m, "
+                 "nachher %(after)s m. Gewählt: %(chosen)s.") % {
+            "n": siting["inputs"]["p"], "before": "–" if siting["mean_before"] is None else siting["mean_before"],
+            "after": siting["mean_after"], "chosen": chosen}
+        return {"text": [text], "header": [_("neue Orte"), _("mittlere Entfernung (m)"), _("Standorte")],
+                "curve": [[row["p"], row["mean_distance"], ", ".join(row["chosen"])] for row in siting["curve"]]}
+    text = _("Bestehende Orte fest, %(n)s neue Orte (MCLP). Erreicht vorher %(before)s, nachher %(after)s "
+             "von %(total)s Personen. Gewählt: %(chosen)s.") % {
+        "n": siting["inputs"]["p"], "before": siting["covered_before"], "after": siting["covered_after"],
+        "total": siting["total"], "chosen": chosen}
+    return {"text": [text], "header": [_("neue Orte"), _("erreichte Personen"), _("Standorte")],
+            "curve": [[row["p"], row["covered"], ", ".join(row["chosen"])] for row in siting["curve"]]}
+
+
 def _map(results: dict[str, Any]) -> dict[str, Any]:
     cells = results["cells"]
     lon = np.array([c["lon"] for c in cells] + [p["lon"] for p in results["places"]], dtype=float)
@@ -76,13 +102,5 @@ def scenario_report_pdf(scenario: Scenario) -> bytes:
     }
     siting = scenario.results.get("siting")
     if siting:
-        data["siting"] = {
-            "text": [_("Bestehende Orte fest, %(n)s neue Orte (MCLP). Erreicht vorher %(before)s, nachher %(after)s "
-                       "von %(total)s Personen. Gewählt: %(chosen)s.")
-                     % {"n": siting["inputs"]["p"], "before": siting["covered_before"],
-                        "after": siting["covered_after"], "total": siting["total"],
-                        "chosen": ", ".join(c["name"] for c in siting["chosen"]) or "–"}],
-            "header": [_("neue Orte"), _("erreichte Personen"), _("Standorte")],
-            "curve": [[row["p"], row["covered"], ", ".join(row["chosen"])] for row in siting["curve"]],
-        }
+        data["siting"] = _siting_section(siting)
     return render_pdf("gaps_report", data)

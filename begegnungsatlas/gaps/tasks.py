@@ -33,14 +33,16 @@ def inputs_from_json(data: dict[str, Any]) -> GapInputs:
 
 @task()
 def scenario_save_task(*, job_id: int, name: str, inputs: dict[str, Any], siting_p: int | None,
-                       extra_candidates: list[dict[str, Any]] | None, actor_id: int) -> None:
+                       extra_candidates: list[dict[str, Any]] | None, actor_id: int,
+                       siting_method: str = "mclp") -> None:
     try:
         job_progress(job_id, 10, _("Daten werden geladen …"))
         actor = User.objects.get(pk=actor_id)
         gap_inputs = inputs_from_json(inputs)
         job_progress(job_id, 30, _("Versorgung und Standorte werden berechnet …"))
         scenario = scenario_save(name=name, inputs=gap_inputs, siting_p=siting_p,
-                                 extra_candidates=extra_candidates, actor=actor)
+                                 extra_candidates=extra_candidates, actor=actor,
+                                 siting_method=siting_method)
     except Exception as exc:  # the job record must say what happened, whatever it was
         job_fail(job_id, exc)
         return

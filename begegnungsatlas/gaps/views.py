@@ -70,9 +70,10 @@ def index(request: HttpRequest) -> HttpResponse:
         try:
             results = run_gap_analysis(inputs)
             siting = None
-            if form.cleaned_data.get("siting_p"):
-                siting = run_siting(inputs, p=form.cleaned_data["siting_p"],
-                                    extra_candidates=_extra_candidates(request))
+            if form.wants_siting:
+                siting = run_siting(inputs, p=form.cleaned_data.get("siting_p"),
+                                    extra_candidates=_extra_candidates(request),
+                                    method=form.cleaned_data["siting_method"])
         except GapsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -98,7 +99,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     job = job_enqueue(task=scenario_save_task, kind="gaps.scenario", owner=request.user,
                       label=_("Szenario „%(name)s“ berechnen") % {"name": name},
                       name=name, inputs=_inputs(form).as_json(), siting_p=form.cleaned_data.get("siting_p"),
-                      extra_candidates=extra, actor_id=request.user.pk)
+                      siting_method=form.cleaned_data["siting_method"], extra_candidates=extra, actor_id=request.user.pk)
     return redirect("core:job", pk=job.pk)
 
 
@@ -168,6 +169,13 @@ def bundling(request: HttpRequest) -> HttpResponse:
     if context.get("result") and request.GET.get("format") == "csv":
         return HttpResponse(exports.clusters_csv(context["result"]), content_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="buendelung.csv"'})
+    if context.get("result"):
+        result = context["result"]
+        # Map data (json_script): each cluster's places (lon, lat, name) and the candidate centres.
+        context["map_data"] = {
+            "clusters": [c["points"] for c in result["clusters"]],
+            "centres": [[c["lon"], c["lat"], c["name"], c["offers"]] for c in result["centres"]],
+        }
     return render(request, "gaps/bundling.html", context, status=400 if form.errors else 200)
 
 

@@ -23,7 +23,8 @@ def data_sources(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What this person can do, by role: their places, the moderation queue, import, atlas, funding."""
+    """What this person can do, by role: their places, the moderation queue, import, atlas, funding, supply."""
+    from begegnungsatlas.gaps.permissions import can_run as can_run_gaps
     from begegnungsatlas.places.permissions import (
         can_create_place,
         can_import,
@@ -42,6 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_moderate": moderate,
         "pending_count": suggestions_pending().count() if moderate else 0,
         "can_import": can_import(user).allowed,
+        "can_run_gaps": can_run_gaps(user).allowed,
     })
 
 

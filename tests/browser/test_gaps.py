@@ -79,3 +79,21 @@ def test_planner_runs_saves_and_publishes_citizen_sees_only_published(page, live
     page.get_by_role("link", name="Ältere Kreis Düren 2 km").click()
     expect(page.locator("#gaps-areas tbody tr").first).to_be_visible()
     expect(page.get_by_role("button", name="Veröffentlichen")).to_have_count(0)
+
+
+def test_bundling_map_draws_clusters_and_centres(page, live_server, gaps_data, sign_in):
+    from begegnungsatlas.places.models import Offer, Place
+
+    for place in Place.objects.filter(status="existing"):
+        Offer.objects.create(place=place, title=f"Treff {place.pk}", category="leisure").target_groups.set(
+            [TargetGroup.objects.get(slug="senioren")])
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in("planung-test", PASSWORD)
+    page.goto(live_server.url + "/versorgung/buendelung/")
+    page.locator("#id_region").select_option(label="Kreis Düren")
+    page.locator("#id_radius").fill("3000")
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(page.locator("#bundling-map .leaflet-overlay-pane canvas")).to_be_attached()
+    expect(page.locator("#bundling-map.leaflet-container")).to_be_visible()
+    assert not errors, errors

@@ -35,10 +35,16 @@ def dueren_places(planner: Any) -> list[Any]:
 
 
 @pytest.fixture
-def save_scenario(client: Any, django_capture_on_commit_callbacks: Any) -> Any:
-    """POST the save form, then let the real database worker run the queued job (as in production)."""
+def save_scenario(client: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any) -> Any:
+    """POST the save form, then let the real database worker run the queued job (as in production).
+
+    The test runs inside one transaction; the worker's ``close_old_connections`` would close that connection on
+    PostgreSQL (autocommit is off inside it), so it is a no-op here.
+    """
     from django.core.management import call_command
     from django.urls import reverse
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     def save(data: dict[str, Any]) -> Any:
         with django_capture_on_commit_callbacks(execute=True):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from begegnungsatlas.analysis.accessibility import coverage, enhanced_two_step_fca, nearest, two_step_fca
-from begegnungsatlas.analysis.location import mclp_from_xy
+from begegnungsatlas.analysis.location import coverage_from_xy, lscp, mclp_from_xy, p_median_from_xy
 from begegnungsatlas.atlas.models import AreaLevel
 from begegnungsatlas.gaps.errors import GapsError
 from begegnungsatlas.gaps.services.analysis import (
@@ -118,3 +118,46 @@ def test_no_candidates_and_wrong_level_are_refused(dueren_grid: Any, planner: An
     other = AreaLevel.objects.filter(region__slug="dortmund").first()
     with pytest.raises(GapsError, match="Gebietsebene"):
         run_gap_analysis(_inputs(dueren_grid, level=other))
+
+
+def _siting_core(grid: Any, places: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], int]:
+    existing = [p for p in places if p.status == "existing"]
+    candidates = [p for p in places if p.status != "existing"]
+    xy, demand, supply, _cap = _core_inputs(grid, existing)
+    sites = np.vstack([supply, metric_xy([(p.lon, p.lat) for p in candidates])])
+    return xy, demand, sites, [p.name for p in candidates], len(existing)
+
+
+def test_siting_pmedian_equals_the_core_with_existing_places_fixed(dueren_grid: Any,
+                                                                   dueren_places: list[Any]) -> None:
+    out = run_siting(_inputs(dueren_grid), p=1, method="pmedian")
+    xy, demand, sites, names, n_existing = _siting_core(dueren_grid, dueren_places)
+    direct = p_median_from_xy(xy, sites, p=1, weights=demand, fixed=np.arange(n_existing))
+    assert [c["name"] for c in out["chosen"]] == [names[j - n_existing] for j in direct.selected]
+    assert out["mean_after"] == round(direct.objective / demand.sum())
+    assert n_existing > 0
+    before = nearest(xy, sites[:n_existing]).distance
+    assert out["mean_before"] == round(float((before * demand).sum() / demand.sum()))
+    assert out["mean_after"] <= out["mean_before"]
+    assert out["method"] == "pmedian"
+    assert out["curve"][0]["mean_distance"] == out["mean_after"]
+
+
+def test_siting_lscp_reports_the_minimum_number_of_new_places(dueren_grid: Any, dueren_places: list[Any]) -> None:
+    out = run_siting(_inputs(dueren_grid, radius=5000.0), p=None, method="lscp")
+    xy, demand, sites, names, n_existing = _siting_core(dueren_grid, dueren_places)
+    rows = demand > 0
+    cov = coverage_from_xy(xy[rows], sites, radius=5000.0)
+    direct = lscp(cov, fixed=np.arange(n_existing), uncoverable="ignore")
+    assert out["needed"] == direct.selected.size
+    assert sorted(c["name"] for c in out["chosen"]) == sorted(names[j - n_existing] for j in direct.selected)
+    lonely = np.diff(cov.tocsr().indptr) == 0
+    assert out["uncoverable"] == round(float(demand[rows][lonely].sum()))
+    assert out["total"] == round(float(demand.sum()))
+
+
+def test_siting_method_and_count_are_checked(dueren_grid: Any, dueren_places: list[Any]) -> None:
+    with pytest.raises(GapsError, match="Verfahren"):
+        run_siting(_inputs(dueren_grid), p=1, method="magic")
+    with pytest.raises(GapsError, match="1 bis 3"):
+        run_siting(_inputs(dueren_grid), p=None, method="pmedian")

@@ -58,3 +58,25 @@ def test_view_is_for_planners_and_exports_csv(client: Any, planner: Any, make_us
     csv_text = client.get(reverse("gaps:bundling"), {**params, "format": "csv"}).content.decode()
     assert csv_text.splitlines()[0] == "Cluster;Orte;Angebote;Bereiche"
     assert "Seniorencafé | Rentenberatung" in csv_text or "Rentenberatung | Seniorencafé" in csv_text
+
+
+def test_view_has_a_map_fed_by_json_script_without_inline_script(client: Any, planner: Any,
+                                                                 offers: list[Offer]) -> None:
+    import json
+    import re
+
+    region = Region.objects.get(slug="kreis-dueren")
+    params = {"region": region.pk, "group": TargetGroup.objects.get(slug="senioren").pk, "radius": 3000}
+    client.force_login(planner)
+    html = client.get(reverse("gaps:bundling"), params).content.decode()
+    assert 'id="bundling-map"' in html
+    assert "gaps/bundling.js" in html
+    data = json.loads(re.search(r'<script id="bundling-map-data" type="application/json">(.*?)</script>', html,
+                                re.S).group(1))  # type: ignore[union-attr]
+    names = sorted(p[2] for cluster in data["clusters"] for p in cluster)
+    assert names == ["Seniorencafé Jülich", "Seniorentreff Düren Mitte"]
+    assert [6.4830, 50.8035, "Seniorentreff Düren Mitte"] in [p for cluster in data["clusters"] for p in cluster]
+    assert data["centres"][0][3] == 2
+    # Every <script> is either external (src) or the JSON data block: nothing a CSP of script-src 'self' blocks.
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag

@@ -122,3 +122,27 @@ def test_planner_imports_a_grid_through_the_page(client: Any, planner: Any, regi
     client.post(reverse("gaps:grid_upload"), {"region": region.pk, "name": "Kaputt", "data_year": 2022,
                                               "source": "x", "file": bad})
     assert not PopulationGrid.objects.filter(name="Kaputt").exists()
+
+
+@pytest.mark.parametrize(("method", "expected"), [("lscp", "mindestens"), ("pmedian", "Mittlere Entfernung")])
+def test_planner_chooses_the_siting_method(client: Any, planner: Any, dueren_grid: Any,
+                                           dueren_places: list[Any], method: str, expected: str) -> None:
+    client.force_login(planner)
+    resp = client.post(reverse("gaps:index"), _form(dueren_grid, siting_method=method,
+                                                     siting_p="" if method == "lscp" else "1"))
+    html = resp.content.decode()
+    assert resp.status_code == 200, html[:2000]
+    assert "Wohin sollen neue Orte?" in html
+    assert expected in html
+
+
+def test_dashboard_links_the_supply_pages_by_role(client: Any, planner: Any, make_user: Any) -> None:
+    client.force_login(planner)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert "Versorgungsanalyse" in html
+    assert reverse("gaps:bundling") in html
+    client.force_login(make_user("none", username="buerger"))
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert "Veröffentlichte Versorgungsszenarien" in html
+    assert reverse("gaps:index") in html
+    assert reverse("gaps:bundling") not in html

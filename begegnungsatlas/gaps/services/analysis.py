@@ -170,10 +170,23 @@ def run_gap_analysis(inputs: GapInputs) -> dict[str, Any]:
     }
 
 
-def run_siting(inputs: GapInputs, *, p: int, extra_candidates: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Where should the next ``p`` (1–3) places go? MCLP among candidates with existing places fixed."""
+SITING_LABELS = {
+    "mclp": "MCLP: die meisten Personen im Umkreis",
+    "pmedian": "p-Median: kürzeste mittlere Entfernung",
+    "lscp": "LSCP: wenigste neue Orte, damit alle im Umkreis sind",
+}
+
+
+def run_siting(inputs: GapInputs, *, p: int | None, extra_candidates: list[dict[str, Any]] | None = None,
+               method: str = "mclp") -> dict[str, Any]:
+    """Where should new places go? Existing places stay fixed; candidates are potential areas, planned places
+    and uploaded ones. ``mclp``: the next ``p`` (1–3) places covering most of the group within the distance;
+    ``pmedian``: the next ``p`` places shortening the population-weighted mean distance most; ``lscp``: the
+    fewest new places so that everybody of the group has a place within the distance (``p`` unused)."""
     _check(inputs)
-    if not 1 <= p <= 3:
+    if method not in adapter.SITING_METHODS:
+        raise GapsError(_("Bitte ein Verfahren für die Standortwahl wählen."))
+    if method != "lscp" and (p is None or not 1 <= p <= 3):
         raise GapsError(_("Bitte 1 bis 3 neue Orte wählen."))
     grid = inputs.grid
     cells = selectors.grid_cells(grid)
@@ -191,13 +204,28 @@ def run_siting(inputs: GapInputs, *, p: int, extra_candidates: list[dict[str, An
     demand_xy = np.array([[c.x, c.y] for c in cells], dtype=float)
     existing_xy = metric_xy([(float(p_.lon or 0), float(p_.lat or 0)) for p_ in existing])
     candidate_xy = metric_xy([(float(c["lon"]), float(c["lat"])) for c in candidates])
+    common = {"inputs": {**inputs.as_json(), "p": p}, "method": method, "method_label": SITING_LABELS[method],
+              "data_year": grid.data_year, "existing": len(existing)}
+    if method == "pmedian":
+        assert p is not None
+        med = adapter.siting_median(demand_xy, demand, existing_xy, candidate_xy, p)
+        return {**common, "candidates": candidates, "chosen": [candidates[j] for j in med.selected],
+                "mean_before": None if med.mean_before is None else round(med.mean_before),
+                "mean_after": round(med.mean_after), "total": round(med.total),
+                "curve": [{"p": k, "mean_distance": round(v), "chosen": [candidates[j]["name"] for j in sel]}
+                          for k, v, sel in med.curve],
+                "optimal": med.optimal}
+    if method == "lscp":
+        cover = adapter.siting_cover_all(demand_xy, demand, existing_xy, candidate_xy, inputs.radius)
+        return {**common, "candidates": candidates, "chosen": [candidates[j] for j in cover.selected],
+                "needed": cover.needed, "uncoverable": round(cover.uncoverable), "total": round(cover.total),
+                "curve": [], "optimal": cover.optimal}
+    assert p is not None
     result = adapter.siting(demand_xy, demand, existing_xy, candidate_xy, inputs.radius, p)
     for c, gain in zip(candidates, result.added, strict=True):
         c["added"] = round(gain)
     return {
-        "inputs": {**inputs.as_json(), "p": p},
-        "data_year": grid.data_year,
-        "existing": len(existing),
+        **common,
         "candidates": sorted(candidates, key=lambda c: -c["added"]),
         "chosen": [candidates[j] for j in result.selected],
         "covered_before": round(result.covered_before),

@@ -62,12 +62,13 @@ def bundling_overview(*, region: Region, group: TargetGroup | None, radius: floa
     offers_by_place: dict[int, list[Offer]] = defaultdict(list)
     for o in chosen:
         offers_by_place[o.place_id].append(o)
-    clusters = []
+    clusters: list[dict[str, Any]] = []
     for label in np.unique(labels):
         members = [place_ids[i] for i in np.flatnonzero(labels == label)]
         cluster_offers = [o for pid in members for o in offers_by_place[pid]]
         clusters.append({
             "places": [places[pid].name for pid in members],
+            "points": [[float(places[pid].lon or 0), float(places[pid].lat or 0), places[pid].name] for pid in members],
             "offers": [o.title for o in cluster_offers],
             "categories": sorted({str(categories[o.category]) for o in cluster_offers}),
         })

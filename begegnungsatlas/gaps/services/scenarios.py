@@ -22,18 +22,22 @@ def data_versions(inputs: GapInputs) -> dict[str, Any]:
 
 @transaction.atomic
 def scenario_save(*, name: str, inputs: GapInputs, siting_p: int | None = None,
-                  extra_candidates: list[dict[str, Any]] | None = None, actor: Any) -> Scenario:
-    """Run the analysis (and, with ``siting_p``, the siting) and store inputs, data versions and results."""
+                  extra_candidates: list[dict[str, Any]] | None = None, actor: Any,
+                  siting_method: str = "mclp") -> Scenario:
+    """Run the analysis (and, with ``siting_p`` or LSCP, the siting) and store inputs, data versions and
+    results."""
     name = name.strip()
     if not name:
         raise GapsError(_("Bitte dem Szenario einen Namen geben."))
     if len(name) > 200:
         raise GapsError(_("Der Name ist zu lang (höchstens 200 Zeichen)."))
     results: dict[str, Any] = {"gaps": run_gap_analysis(inputs)}
-    if siting_p:
-        results["siting"] = run_siting(inputs, p=siting_p, extra_candidates=extra_candidates)
+    if siting_p or siting_method == "lscp":
+        results["siting"] = run_siting(inputs, p=siting_p, extra_candidates=extra_candidates,
+                                       method=siting_method)
     scenario = Scenario.objects.create(
-        region=inputs.grid.region, name=name, inputs={**inputs.as_json(), "siting_p": siting_p},
+        region=inputs.grid.region, name=name, inputs={**inputs.as_json(), "siting_p": siting_p,
+                                                     "siting_method": siting_method},
         data_versions=data_versions(inputs), results=results,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
