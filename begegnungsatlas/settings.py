@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "begegnungsatlas.measures",
     "begegnungsatlas.participation",
     "begegnungsatlas.gaps",
+    "begegnungsatlas.sozialraum",
     "begegnungsatlas.web",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("werkzeuge/", include("begegnungsatlas.measures.urls")),
     path("beteiligung/", include("begegnungsatlas.participation.urls")),
     path("versorgung/", include("begegnungsatlas.gaps.urls")),
+    path("sozialraeume/", include("begegnungsatlas.sozialraum.urls")),
     path("auftraege/", include("begegnungsatlas.core.urls_jobs")),
     path("api/", include("begegnungsatlas.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

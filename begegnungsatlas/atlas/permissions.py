@@ -34,3 +34,12 @@ def can_import(user: Any) -> Decision:
 
 
 can_edit_indicators = can_import
+
+
+def can_view_level(user: Any, level: Any) -> Decision:
+    """Draft levels (Sozialraum proposals not yet adopted) are for the social planners only."""
+    if not level.is_draft:
+        return allow()
+    if can_read_internal(user):
+        return allow(_("Entwurf, Sozialplanung."))
+    return deny(_("Diese Gebietsebene ist ein Entwurf und noch nicht beschlossen."))

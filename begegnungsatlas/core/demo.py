@@ -18,6 +18,7 @@ DEMO_LOADERS = [
     "begegnungsatlas.gaps.demo",
     "begegnungsatlas.measures.demo",
     "begegnungsatlas.participation.demo",
+    "begegnungsatlas.sozialraum.demo",
 ]
 
 

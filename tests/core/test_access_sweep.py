@@ -36,6 +36,8 @@ PUBLIC = {
     "participation:report", "participation:report_thanks", "participation:reports",
     # Results and their export only when the planner released them (404 otherwise); photos only when published.
     "participation:survey_results", "participation:survey_export", "participation:report_photo",
+    # Sozialräume: the list of adopted versions is public; drafts, proposals and edits are for planners.
+    "sozialraum:index",
 }
 
 
@@ -98,7 +100,17 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
     scenario = scenario_save(name="intern", actor=planner, inputs=GapInputs(
         grid=grid, group="ab65", method="coverage", radius=2000.0,
         level=AreaLevel.objects.get(region=grid.region, slug="kommune"), place_groups=("senioren",)))
-    for obj in (application, grant, voucher, document, assignment):
+    from begegnungsatlas.sozialraum.demo import load as sozialraum_load
+    from begegnungsatlas.sozialraum.models import Proposal, SozialraumLevel
+
+    atlas_demo.indicators_kreis_dueren(out=lambda *_a: None)
+    sozialraum_load(out=lambda *_a: None)
+    sr_draft = SozialraumLevel.objects.get(status="draft")
+    sr_proposal = Proposal.objects.first()
+    from begegnungsatlas.sozialraum.models import Report
+
+    sr_report = Report.objects.create(sozialraum=sr_draft, kind="datencheck", title="t", pdf=b"%PDF-")
+    for obj in (application, grant, voucher, document, assignment, sr_proposal):
         assert obj is not None
     values = {
         "pk": str(place.pk), "token": "abc", "uidb64": "MQ", "level_id": str(Area.objects.first().level_id),
@@ -132,6 +144,11 @@ def demo_objects(db: Any, planner: Any) -> dict[str, str]:
         **{f"participation:{n}": {"pk": str(survey.pk)}
            for n in ("survey_edit", "survey_publish", "survey_to_atlas")},
         "participation:moderation_detail": {"pk": str(report.pk)},
+        **{name: {"pk": str(sr_draft.pk)} for name in (
+            "sozialraum:level", "sozialraum:level_geojson", "sozialraum:level_edit", "sozialraum:level_undo",
+            "sozialraum:level_adopt", "sozialraum:level_new_version", "sozialraum:report_create")},
+        "sozialraum:report": {"pk": str(sr_report.pk)},
+        "sozialraum:proposal": {"pk": str(sr_proposal.pk)}, "sozialraum:proposal_adopt": {"pk": str(sr_proposal.pk)},
     }
     return {"__values__": values, "__by_name__": by_name}  # type: ignore[dict-item]
 
@@ -155,7 +172,8 @@ def test_the_sweep_covers_the_protected_areas():
                      "funding:application", "funding:grant", "funding:audit", "funding:export",
                      "gaps:scenario", "gaps:scenario_create", "gaps:grid_upload",
                      "measures:edit", "measures:sheet", "measures:note_add", "participation:surveys",
-                     "participation:moderation_detail", "participation:counts_to_atlas"):
+                     "participation:moderation_detail", "participation:counts_to_atlas",
+                     "sozialraum:propose", "sozialraum:level_edit", "sozialraum:level_adopt"):
         assert expected in names
 
 

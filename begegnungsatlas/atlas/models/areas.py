@@ -51,6 +51,15 @@ class AreaLevel(models.Model):
         _("Rasterweite (m)"), null=True, blank=True,
         help_text=_("Nur für Rasterebenen: Kantenlänge der Zellen im INSPIRE-Raster (EPSG:3035)."),
     )
+    composed_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="composites",
+        verbose_name=_("zusammengesetzt aus"),
+        help_text=_("Gebiete dieser Ebene bestehen aus Gebieten jener Ebene, über alle Grenzen hinweg "
+                    "(z. B. Sozialräume aus Kommunen, Rasterzellen oder Unterbezirken)."),
+    )
+    is_draft = models.BooleanField(
+        _("Entwurf"), default=False, help_text=_("Entwürfe sieht nur die Sozialplanung."),
+    )
 
     class Meta:
         ordering = ["region", "rank"]
@@ -188,3 +197,21 @@ class Area(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = [*update_fields, "geometry_changed_at"]
         super().save(*args, **kwargs)
+
+
+class AreaMembership(models.Model):
+    """One unit (an area of the level's ``composed_of`` level) belongs to one area of a composite level.
+
+    Written only by the Sozialraum services (``sozialraum/services``); the atlas reads it to aggregate values.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Gebiet"))
+    unit = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", verbose_name=_("Baustein"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "unit"], name="areamembership_unique")]
+        verbose_name = _("Zugehörigkeit")
+        verbose_name_plural = _("Zugehörigkeiten")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.area_id}"

@@ -43,7 +43,8 @@ def _index() -> _Index:
             return idx
         rows = list(
             Area.objects.exclude(geometry=None).filter(
-                region__is_reference=False, valid_to__isnull=True, level__grid_size_m__isnull=True
+                region__is_reference=False, valid_to__isnull=True, level__grid_size_m__isnull=True,
+                level__composed_of__isnull=True,
             )
             .select_related("level").only(
                 "id", "geometry", "level__rank", "level__is_municipality"
@@ -98,6 +99,14 @@ def area_assignment(*, lon: float, lat: float) -> tuple[Area | None, Area | None
 
 def kommunen() -> QuerySet[Area]:
     return Area.objects.filter(level__is_municipality=True).select_related("region", "level").order_by("name")
+
+
+def levels_visible(*, region: Any, user: Any) -> QuerySet[AreaLevel]:
+    """Levels of a region the user may see: drafts (Sozialraum proposals) only for the social planners."""
+    from ..permissions import can_read_internal
+
+    qs = AreaLevel.objects.filter(region=region).order_by("rank")
+    return qs if can_read_internal(user) else qs.filter(is_draft=False)
 
 
 def levels_of(*, region_slug: str) -> QuerySet[AreaLevel]:

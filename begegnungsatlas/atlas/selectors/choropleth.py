@@ -232,10 +232,12 @@ _CACHE_MAX = 64
 def data_stamp() -> tuple[Any, ...]:
     from django.db.models import Max
 
-    from ..models import IndicatorValue
+    from ..models import AreaMembership, IndicatorValue
 
     return (
         IndicatorValue.objects.aggregate(m=Max("id"))["m"],
+        # Edits of composite levels (Sozialräume) rewrite memberships: new ids, new stamp.
+        AreaMembership.objects.aggregate(m=Max("id"))["m"],
         Area.objects.aggregate(m=Max("id"))["m"],
         Area.objects.filter(valid_to__isnull=True).count(),
     )

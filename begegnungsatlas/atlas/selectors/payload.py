@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from ..models import Area, AreaLevel
+from django.db.models import Max
+
+from ..models import Area, AreaLevel, AreaMembership
 
 SCALE = 100_000
 
@@ -62,8 +64,11 @@ def encode_geometry(geojson: dict[str, Any] | None) -> list[list[list[int]]]:
 
 def _stamp(level: AreaLevel) -> tuple[Any, ...]:
     """Changes with any added, removed or closed area of the level and with any polygon rewritten in place, by
-    whichever process: every running process rebuilds its payload on the next request after a re-import."""
-    return Area.objects.filter(level=level).geometry_stamp()
+    whichever process: every running process rebuilds its payload on the next request after a re-import.
+    Composite levels (Sozialräume) also change when a unit moves to another area."""
+    members = (AreaMembership.objects.filter(area__level=level).aggregate(m=Max("id"))["m"]
+               if level.composed_of_id else None)
+    return (Area.objects.filter(level=level).geometry_stamp(), members)
 
 
 def invalidate(level_id: int | None = None) -> None:

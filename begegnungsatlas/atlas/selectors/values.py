@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Area, AreaLevel, Derivation, Indicator, IndicatorKind, IndicatorValue, ValueStatus
+from ..models import (
+    Area,
+    AreaLevel,
+    AreaMembership,
+    Derivation,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    ValueStatus,
+)
 
 UNAVAILABLE = "unavailable"
 
@@ -98,9 +107,19 @@ def indicator_levels(indicator: Indicator) -> set[int]:
         assert indicator.numerator is not None
         assert indicator.denominator is not None
         return indicator_levels(indicator.numerator) & indicator_levels(indicator.denominator)
-    return set(
+    stored = set(
         IndicatorValue.objects.filter(indicator=indicator).values_list("area__level_id", flat=True).distinct()
     )
+    return stored | composite_levels_of(stored, indicator)
+
+
+def composite_levels_of(level_ids: set[int], indicator: Indicator) -> set[int]:
+    """Composite levels (Sozialräume) built from a level with values, if the indicator can be aggregated."""
+    aggregable = indicator.kind == IndicatorKind.COUNT or (
+        indicator.kind == IndicatorKind.RATIO and indicator.numerator_id and indicator.denominator_id)
+    if not level_ids or not aggregable:
+        return set()
+    return set(AreaLevel.objects.filter(composed_of_id__in=level_ids).values_list("id", flat=True))
 
 
 def _stored(indicator: Indicator, level: AreaLevel, period: str) -> dict[int, Cell]:
@@ -211,6 +230,8 @@ def indicator_values_for_level(*, indicator: Indicator, level: AreaLevel, period
     stored = _stored(indicator, level, period)
     if stored:
         return {area_id: stored.get(area_id, MISSING) for area_id in ids}
+    if level.composed_of_id is not None:
+        return _composite_values(indicator, level, period, ids)
     source = _lower_level_with_values(indicator, level, period)
     if source is None:
         return {area_id: MISSING for area_id in ids}
@@ -222,6 +243,30 @@ def indicator_values_for_level(*, indicator: Indicator, level: AreaLevel, period
         den = indicator_values_for_level(indicator=indicator.denominator, level=level, period=period)
         return _ratio(num, den, ids, indicator.multiplier)
     note = str(_("Aggregation ohne Nenner nicht korrekt möglich"))
+    return {area_id: Cell(None, UNAVAILABLE, note=note) for area_id in ids}
+
+
+NOT_AGGREGABLE = _("Wert wie veröffentlicht (z. B. Index oder Durchschnitt): für zusammengesetzte Gebiete "
+                   "nicht aggregierbar")
+
+
+def _composite_values(indicator: Indicator, level: AreaLevel, period: str, ids: list[int]) -> dict[int, Cell]:
+    """Values of a composite level (areas built from units of ``level.composed_of`` across any border).
+
+    Counts are summed over the member units (any unit without a value makes the sum unavailable); ratios are
+    recomputed from the summed numerator and denominator; values as published are not aggregable.
+    """
+    if indicator.kind == IndicatorKind.COUNT:
+        assert level.composed_of is not None
+        units = indicator_values_for_level(indicator=indicator, level=level.composed_of, period=period)
+        members = dict(AreaMembership.objects.filter(area__level=level).values_list("unit_id", "area_id"))
+        return _sum_up(units, members, ids)
+    if indicator.kind == IndicatorKind.RATIO and indicator.numerator and indicator.denominator:
+        num = indicator_values_for_level(indicator=indicator.numerator, level=level, period=period)
+        den = indicator_values_for_level(indicator=indicator.denominator, level=level, period=period)
+        return _ratio(num, den, ids, indicator.multiplier)
+    note = str(NOT_AGGREGABLE if indicator.kind == IndicatorKind.VALUE
+               else _("Aggregation ohne Nenner nicht korrekt möglich"))
     return {area_id: Cell(None, UNAVAILABLE, note=note) for area_id in ids}
 
 

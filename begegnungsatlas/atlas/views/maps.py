@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from ..errors import AtlasError
 from ..models import AreaLevel
+from ..permissions import can_view_level
 from ..selectors.choropleth import METHODS, BreaksError, choropleth_cached
 from ..selectors.payload import geometry_payload
 from . import exports
@@ -83,6 +84,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def geometry_json(request: HttpRequest, level_id: int) -> HttpResponse:
     level = get_object_or_404(AreaLevel, pk=level_id)
+    can_view_level(request.user, level).enforce()
     payload = geometry_payload(level)
     etag = f'"{payload.etag}"'
     if request.headers.get("If-None-Match") == etag:
@@ -93,7 +95,10 @@ def geometry_json(request: HttpRequest, level_id: int) -> HttpResponse:
         resp["Content-Encoding"] = "gzip"
     resp["Vary"] = "Accept-Encoding"
     resp["ETag"] = etag
-    patch_cache_control(resp, public=True, max_age=3600)
+    if level.is_draft:
+        patch_cache_control(resp, private=True, max_age=0)
+    else:
+        patch_cache_control(resp, public=True, max_age=3600)
     return resp
 
 

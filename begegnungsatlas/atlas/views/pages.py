@@ -16,7 +16,8 @@ from begegnungsatlas.analysis.errors import AnalysisError
 from ..charts import line_chart_svg
 from ..errors import AtlasError
 from ..models import Area, AreaLevel, Indicator, Region, related_geometry
-from ..permissions import can_view_indicator
+from ..permissions import can_read_internal, can_view_indicator, can_view_level
+from ..selectors.areas import levels_visible
 from ..selectors.mss import DYNAMICS_COLOURS, DYNAMICS_TEXT, STATUS_COLOURS, STATUS_TEXT, mss_for_level
 from ..selectors.profile import area_profile
 from ..selectors.values import indicator_levels, indicator_periods, indicators_for_region, visible_indicators
@@ -29,6 +30,7 @@ MAX_COMPARE = 5
 def area_view(request: HttpRequest, area_id: int) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("level", "region", "parent__level")
                              .defer(*related_geometry("parent")), pk=area_id)
+    can_view_level(request.user, area.level).enforce()
     rows = area_profile(area=area, user=request.user)
     for r in rows:
         r.chart = line_chart_svg([(p, c.value) for p, c in r.series], title=r.indicator.title,
@@ -55,6 +57,8 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     areas = list(Area.objects.filter(pk__in=ids).select_related("level", "region", "parent__level")
                  .defer(*related_geometry("parent")))
     areas.sort(key=lambda a: ids.index(a.pk))
+    for area in areas:
+        can_view_level(request.user, area.level).enforce()
     table: dict[int, dict[str, Any]] = {}
     order: list[Indicator] = []
     for col, area in enumerate(areas):
@@ -84,7 +88,7 @@ def mss_view(request: HttpRequest, fmt: str = "") -> HttpResponse:
     region = Region.objects.filter(slug=request.GET.get("region") or "dortmund").first() or Region.objects.first()
     if region is None:
         raise Http404
-    levels = list(AreaLevel.objects.filter(region=region).order_by("rank"))
+    levels = list(levels_visible(region=region, user=request.user))
     level = next((lv for lv in levels if lv.slug == request.GET.get("ebene")), levels[-1] if levels else None)
     candidates = [i for i in indicators_for_region(region_id=region.id, user=request.user)
                   if not i.derivation and level is not None and level.id in indicator_levels(i)]
@@ -161,6 +165,8 @@ def indicator_view(request: HttpRequest, slug: str) -> HttpResponse:
     ind = get_object_or_404(Indicator.objects.select_related("numerator", "denominator", "base", "region"), slug=slug)
     can_view_indicator(request.user, ind).enforce()
     levels = AreaLevel.objects.filter(id__in=indicator_levels(ind)).select_related("region")
+    if not can_read_internal(request.user):
+        levels = levels.filter(is_draft=False)
     return render(request, "atlas/indicator.html", {
         "ind": ind, "periods": indicator_periods(ind), "levels": levels,
     })

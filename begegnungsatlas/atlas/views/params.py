@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AreaLevel, Indicator, Region
 from ..permissions import can_view_indicator
+from ..selectors.areas import levels_visible
 from ..selectors.choropleth import METHODS, BreaksError
 from ..selectors.values import indicator_levels, indicator_periods, indicators_for_region
 
@@ -86,7 +87,7 @@ def map_query(get: QueryDict, user: Any) -> MapQuery:
     indicators = list(indicators_for_region(region_id=region.id, user=None).order_by("sort", "title"))
     if user is not None:
         indicators = list(indicators_for_region(region_id=region.id, user=user).order_by("sort", "title"))
-    levels = list(AreaLevel.objects.filter(region=region).order_by("rank"))
+    levels = list(levels_visible(region=region, user=user))
     ind_slug = get.get("indikator", "")
     indicator = None
     if ind_slug:

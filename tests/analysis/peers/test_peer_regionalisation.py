@@ -145,3 +145,17 @@ def test_skater_ssd_no_worse_than_spopt(case: str, k: int) -> None:
     # the pure tree cuts match the classic algorithm up to ties; refinement only improves
     assert plain.ssd <= peer_ssd * (1 + 1e-9), f"cuts only: {plain.ssd:.4f} vs spopt {peer_ssd:.4f}"
     assert ours.ssd <= plain.ssd
+
+
+def test_ward_with_contiguity_matches_sklearn_agglomerative_clustering() -> None:
+    """Same partition as scikit-learn's AgglomerativeClustering(linkage="ward", connectivity=…) on the lattice."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import adjusted_rand_score
+
+    from begegnungsatlas.analysis.regionalisation import ward_regions
+
+    cells, adj, z, _pop = _lattice_case(20)
+    ours = ward_regions(z, adj, 25, standardise=False)
+    theirs = AgglomerativeClustering(n_clusters=25, linkage="ward", connectivity=adj).fit(z).labels_
+    assert within_region_ssd(z, ours.labels) <= within_region_ssd(z, theirs) * (1 + 1e-9)
+    assert adjusted_rand_score(ours.labels, theirs) > 0.999

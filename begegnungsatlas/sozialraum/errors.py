@@ -1,0 +1,5 @@
+"""Domain errors of the Sozialraum app; messages are German and shown to the planner as they are."""
+
+
+class SozialraumError(ValueError):
+    """Bad input or a change the Sozialraum layout cannot take; nothing was stored."""

@@ -1,0 +1,39 @@
+"""Sozialraum fixtures: Kreis Düren's 15 Kommunen with Zensus 2022 population as base units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def dueren(db: Any) -> dict[str, Any]:
+    from begegnungsatlas.atlas import demo
+    from begegnungsatlas.atlas.models import AreaLevel, Indicator
+
+    demo.indicators_kreis_dueren(out=lambda *_a: None)
+    return {
+        "kommune": AreaLevel.objects.get(region__slug="kreis-dueren", slug="kommune"),
+        "population": Indicator.objects.get(slug="einwohner_zensus2022"),
+        "density": Indicator.objects.get(slug="einwohner_dichte_zensus2022"),
+        "area": Indicator.objects.get(slug="flaeche_km2"),
+        "period": "2022-05-15",
+    }
+
+
+@pytest.fixture
+def proposal(dueren: dict[str, Any], planner: Any) -> Any:
+    from begegnungsatlas.sozialraum.services.propose import ProposalInputs, proposal_create
+
+    inputs = ProposalInputs(base_level=dueren["kommune"], method="maxp", period=dueren["period"],
+                            indicators=[(dueren["density"], 1.0)], population_indicator=dueren["population"],
+                            min_population=40_000)
+    return proposal_create(inputs=inputs, name="Dichte, 40.000", actor=planner)
+
+
+@pytest.fixture
+def draft(proposal: Any, planner: Any) -> Any:
+    from begegnungsatlas.sozialraum.services.versions import sozialraum_create_from_proposal
+
+    return sozialraum_create_from_proposal(proposal=proposal, series="Sozialräume Kreis Düren", actor=planner)
