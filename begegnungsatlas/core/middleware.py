@@ -155,9 +155,12 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client address after ``TrustedProxyMiddleware`` (for rate limits and sign-in throttling)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address after ``TrustedProxyMiddleware`` (for rate limits and sign-in throttling), or ``None``
+    when the request carries no valid address (e.g. a request built in code): the throttle stores addresses in an
+    address column, which PostgreSQL checks."""
+    address = _parse_address(str(request.META.get("REMOTE_ADDR") or ""))
+    return str(address) if address is not None else None
 
 
 access_logger = logging.getLogger("begegnungsatlas.access")
@@ -184,6 +187,6 @@ class AccessLogMiddleware:
             return response
         finally:
             access_logger.info(
-                '%s "%s %s" %s %s %.1fms', client_ip(request), request.method, request.path, status, size,
+                '%s "%s %s" %s %s %.1fms', client_ip(request) or "-", request.method, request.path, status, size,
                 (time.perf_counter() - started) * 1000,
             )
