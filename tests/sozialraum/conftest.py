@@ -37,3 +37,10 @@ def draft(proposal: Any, planner: Any) -> Any:
     from begegnungsatlas.sozialraum.services.versions import sozialraum_create_from_proposal
 
     return sozialraum_create_from_proposal(proposal=proposal, series="Sozialräume Kreis Düren", actor=planner)
+
+
+@pytest.fixture(autouse=True)
+def worker_keeps_the_test_connection(monkeypatch: Any) -> None:
+    """The view tests run the database worker in-process (``db_worker --batch``) inside the test's transaction;
+    the worker's ``close_old_connections`` would close that connection on PostgreSQL (as in tests/gaps)."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)

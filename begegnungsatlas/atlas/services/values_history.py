@@ -159,7 +159,7 @@ def value_import_undo(*, actor: Any, record_id: int) -> ValueImport:
     can_import(actor).enforce()
     with transaction.atomic():
         try:
-            record = ValueImport.objects.select_for_update().select_related("level").get(pk=record_id)
+            record = ValueImport.objects.select_for_update(of=("self",)).select_related("level").get(pk=record_id)
         except ValueImport.DoesNotExist as exc:
             raise AtlasError(_("Diesen Import gibt es nicht.")) from exc
         if record.undone_at is not None:

@@ -169,7 +169,7 @@ def _dissolve(units: BaseUnits, unit_ids: list[int]) -> dict[str, Any]:
 def layout_write(*, sr: SozialraumLevel, layout: Sequence[Part], actor: Any, action: str, description: str,
                  check: bool = True, record_step: bool = True) -> list[Part]:
     """Store ``layout`` as the level's Sozialräume (all or nothing); return the layout before the change."""
-    sr = SozialraumLevel.objects.select_for_update().select_related(
+    sr = SozialraumLevel.objects.select_for_update(of=("self",)).select_related(
         "level__composed_of", "level__region", "population_indicator").get(pk=sr.pk)
     if not sr.is_draft and record_step:
         raise SozialraumError(_("„%(name)s“ ist beschlossen und kann nicht mehr geändert werden. "

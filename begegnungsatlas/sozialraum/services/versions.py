@@ -93,7 +93,7 @@ def sozialraum_new_version(*, sr: SozialraumLevel, actor: Any) -> SozialraumLeve
 @transaction.atomic
 def sozialraum_adopt(*, sr: SozialraumLevel, adopted_on: dt.date, actor: Any) -> SozialraumLevel:
     """Draft → adopted (with the date of the decision). The layout must pass every check."""
-    sr = SozialraumLevel.objects.select_for_update().select_related("level__composed_of").get(pk=sr.pk)
+    sr = SozialraumLevel.objects.select_for_update(of=("self",)).select_related("level__composed_of").get(pk=sr.pk)
     if not sr.is_draft:
         raise SozialraumError(_("„%(name)s“ ist schon beschlossen.") % {"name": sr.level.name})
     problems = layout_problems(sr, layout_of(sr.level))
