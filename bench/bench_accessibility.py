@@ -17,6 +17,7 @@ Usage::
 
     python bench/bench_accessibility.py            # full size (1M x 5k, 3M x 100k)
     python bench/bench_accessibility.py --quick    # 50k x 500, 100k x 5k
+    python bench/bench_accessibility.py --only e2sfca --national --repeat 3 --peer-repeat 1   # 3M x 100k, 600 x 600 km
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="repetitions for our side and scipy")
     parser.add_argument("--peer-repeat", type=int, default=3, help="repetitions for access / geopandas")
     parser.add_argument("--only", choices=["e2sfca", "nearest"], help="run one case")
+    parser.add_argument("--national", action="store_true",
+                        help="E2SFCA at national size: 3,000,000 demand x 100,000 places in 600 x 600 km (Germany's area)")
     parser.add_argument("--child", choices=["e2sfca", "nearest"], help=argparse.SUPPRESS)
     parser.add_argument("--side", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -190,6 +193,8 @@ def main() -> None:
 
     e2_sizes = {"n_demand": 50_000, "n_supply": 500, "side_km": 12.0} if args.quick else {
         "n_demand": 1_000_000, "n_supply": 5_000, "side_km": 40.0}  # fmt: skip
+    if args.national:
+        e2_sizes = {"n_demand": 3_000_000, "n_supply": 100_000, "side_km": 600.0}
     nn_sizes = {"n_demand": 100_000, "n_supply": 5_000, "side_km": 40.0} if args.quick else {
         "n_demand": 3_000_000, "n_supply": 100_000, "side_km": 40.0}  # fmt: skip
     header = (
