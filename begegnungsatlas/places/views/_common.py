@@ -21,8 +21,11 @@ def denied_response(request: HttpRequest, decision: Decision) -> HttpResponse | 
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client address for the rate limit (REMOTE_ADDR, resolved behind trusted proxies by TrustedProxyMiddleware)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The client address for the rate limit: ``core.middleware.client_ip`` (the one reading of the address,
+    resolved behind trusted proxies), with ``"unknown"`` for requests without a valid address."""
+    from begegnungsatlas.core.middleware import client_ip
+
+    return client_ip(request) or "unknown"
 
 
 def qs_without(request: HttpRequest, *keys: str) -> str:
