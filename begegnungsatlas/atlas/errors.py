@@ -1,7 +1,9 @@
 """Domain errors of the atlas: the message is German and is shown to the user unchanged."""
 
+from begegnungsatlas.core.errors import DomainError
 
-class AtlasError(Exception):
+
+class AtlasError(DomainError):
     """Invalid input or a request the atlas cannot answer correctly."""
 
 

@@ -3,19 +3,23 @@ importing and editing are for the social planners only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.core.models import Role
-from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
+from begegnungsatlas.core.permissions import Actor, Decision, allow, deny, has_role, is_authenticated, rule
+
+if TYPE_CHECKING:
+    from .models import AreaLevel, Indicator
 
 
-def can_read_internal(user: Any) -> bool:
+def can_read_internal(user: Actor) -> bool:
     return has_role(user, Role.PLANNER)
 
 
-def can_view_indicator(user: Any, indicator: Any) -> Decision:
+@rule("atlas.view_indicator")
+def can_view_indicator(user: Actor, indicator: Indicator) -> Decision:
     if not indicator.is_internal:
         return allow(_("Öffentliche Statistik."))
     if can_read_internal(user):
@@ -25,7 +29,8 @@ def can_view_indicator(user: Any, indicator: Any) -> Decision:
     return deny(_("Dieser Indikator ist intern und nur für die Sozialplanung sichtbar."))
 
 
-def can_import(user: Any) -> Decision:
+@rule("atlas.import")
+def can_import(user: Actor) -> Decision:
     if not is_authenticated(user):
         return deny(_("Bitte melden Sie sich an."))
     if has_role(user, Role.PLANNER):
@@ -36,7 +41,8 @@ def can_import(user: Any) -> Decision:
 can_edit_indicators = can_import
 
 
-def can_view_level(user: Any, level: Any) -> Decision:
+@rule("atlas.view_level")
+def can_view_level(user: Actor, level: AreaLevel) -> Decision:
     """Draft levels (Sozialraum proposals not yet adopted) are for the social planners only."""
     if not level.is_draft:
         return allow()

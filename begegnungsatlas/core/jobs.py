@@ -20,7 +20,7 @@ import logging
 import os
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -29,7 +29,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from .permissions import Decision, allow, deny, is_authenticated
+from .permissions import Decision, allow, deny, rule, signed_in
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +101,12 @@ def job_fail(job_id: int, error: BaseException) -> None:
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=text[:500])
 
 
-def can_view_job(user: Any, job: Job) -> Decision:
-    if not is_authenticated(user):
+@rule("core.view_job")
+def can_view_job(user: Actor, job: Job) -> Decision:
+    u = signed_in(user)
+    if u is None:
         return deny(_l("Bitte melden Sie sich an."))
-    if job.owner_id == user.pk or user.is_superuser:
+    if job.owner_id == u.pk or u.is_superuser:
         return allow()
     return deny(_l("Dieser Auftrag gehört einer anderen Person."))
 

@@ -1,2 +1,5 @@
-class FundingError(ValueError):
+from begegnungsatlas.core.errors import DomainError
+
+
+class FundingError(DomainError):
     """A domain error of the funding workflow; its (German) message is shown to the user as it is."""

@@ -7,12 +7,10 @@ too) and to the operator's organisation.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from begegnungsatlas.core.models import AuditEvent, Role
-from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
+from begegnungsatlas.core.models import AuditEvent, Role, User
+from begegnungsatlas.core.permissions import Actor, Decision, allow, deny, has_role, rule, signed_in
 
 from .models import Application, Call, CallStatus, Document, Grant, ReviewAssignment
 from .workflow import APPLICANT, EDITABLE_STATES, TRANSITIONS, State
@@ -20,27 +18,31 @@ from .workflow import APPLICANT, EDITABLE_STATES, TRANSITIONS, State
 READ_ALL_ROLES = (Role.PLANNER, Role.AUDITOR)
 
 
-def _login(user: Any) -> Decision | None:
-    if not is_authenticated(user):
+def _login(user: Actor) -> User | Decision:
+    """The signed-in user, or the denial asking to sign in."""
+    u = signed_in(user)
+    if u is None:
         return deny(_("Bitte melden Sie sich an."))
-    return None
+    return u
 
 
-def is_office(user: Any) -> bool:
+def is_office(user: Actor) -> bool:
     return has_role(user, Role.PLANNER)
 
 
-def can_read_all(user: Any) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.read_all")
+def can_read_all(user: Actor) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     if has_role(user, *READ_ALL_ROLES):
         return allow()
     return deny(_("Nur Sozialplanung und Prüfung sehen alle Förderdaten."))
 
 
-def can_manage(user: Any) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.manage")
+def can_manage(user: Actor) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     if is_office(user):
         return allow()
     if has_role(user, Role.AUDITOR):
@@ -48,16 +50,17 @@ def can_manage(user: Any) -> Decision:
     return deny(_("Nur die Sozialplanung des Kreises darf das."))
 
 
-def is_applicant_for(user: Any, application: Application) -> bool:
-    if not is_authenticated(user):
+def is_applicant_for(user: Actor, application: Application) -> bool:
+    u = signed_in(user)
+    if u is None:
         return False
-    if user.role == Role.KOMMUNE_EDITOR and user.kommune_id and user.kommune_id == application.kommune_id:
+    if u.role == Role.KOMMUNE_EDITOR and u.kommune_id and u.kommune_id == application.kommune_id:
         return True
-    return bool(user.role == Role.OPERATOR and user.organisation_id
-                and user.organisation_id == application.partner_id)
+    return bool(u.role == Role.OPERATOR and u.organisation_id and u.organisation_id == application.partner_id)
 
 
-def can_view_call(user: Any, call: Call) -> Decision:
+@rule("funding.view_call")
+def can_view_call(user: Actor, call: Call) -> Decision:
     if call.status in (CallStatus.PUBLISHED, CallStatus.CLOSED):
         return allow()
     if has_role(user, *READ_ALL_ROLES):
@@ -65,31 +68,33 @@ def can_view_call(user: Any, call: Call) -> Decision:
     return deny(_("Dieser Aufruf ist noch nicht veröffentlicht."))
 
 
-def can_apply(user: Any, call: Call) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
-    if user.role == Role.KOMMUNE_EDITOR:
-        if not user.kommune_id:
+@rule("funding.apply")
+def can_apply(user: Actor, call: Call) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
+    if u.role == Role.KOMMUNE_EDITOR:
+        if u.kommune is None:
             return deny(_("Ihrem Konto ist keine Kommune zugeordnet."))
-        if call.region_id and user.kommune.region_id != call.region_id:
+        if call.region_id and u.kommune.region_id != call.region_id:
             return deny(_("Ihre Kommune gehört nicht zum Gebiet dieses Aufrufs."))
         return allow()
-    if user.role == Role.OPERATOR:
-        if not user.organisation_id:
+    if u.role == Role.OPERATOR:
+        if not u.organisation_id:
             return deny(_("Ihrem Konto ist keine Organisation zugeordnet."))
         return allow(_("Bewerbung als Partner im Auftrag einer Kommune."))
     return deny(_("Bewerben können nur Kommunen (oder Partner in ihrem Auftrag)."))
 
 
-def can_view_application(user: Any, application: Application) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.view_application")
+def can_view_application(user: Actor, application: Application) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     if has_role(user, *READ_ALL_ROLES):
         return allow()
     if is_applicant_for(user, application):
         return allow()
-    if user.role == Role.REVIEWER:
-        assignment = application.assignments.filter(reviewer=user).first()
+    if u.role == Role.REVIEWER:
+        assignment = application.assignments.filter(reviewer=u).first()
         if assignment is None:
             return deny(_("Diese Bewerbung ist Ihnen nicht zur Begutachtung zugewiesen."))
         if assignment.conflict_declared:
@@ -98,9 +103,10 @@ def can_view_application(user: Any, application: Application) -> Decision:
     return deny(_("Sie dürfen nur Ihre eigenen Bewerbungen sehen."))
 
 
-def can_edit_application(user: Any, application: Application) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.edit_application")
+def can_edit_application(user: Actor, application: Application) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     if not is_applicant_for(user, application):
         return deny(_("Nur die antragstellende Kommune (oder ihr Partner) darf die Bewerbung bearbeiten."))
     if application.state not in EDITABLE_STATES:
@@ -109,9 +115,10 @@ def can_edit_application(user: Any, application: Application) -> Decision:
     return allow()
 
 
-def can_transition(user: Any, application: Application, to: str) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.transition")
+def can_transition(user: Actor, application: Application, to: str) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     transition = TRANSITIONS.get((application.state, to))
     if transition is None:
         return deny(_("Von „%(from)s“ nach „%(to)s“ ist kein Übergang vorgesehen.")
@@ -125,10 +132,11 @@ def can_transition(user: Any, application: Application, to: str) -> Decision:
     return deny(_("Ihre Rolle erlaubt den Schritt „%(label)s“ nicht.") % {"label": transition.label})
 
 
-def can_review(user: Any, assignment: ReviewAssignment) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
-    if assignment.reviewer_id != user.pk:
+@rule("funding.review")
+def can_review(user: Actor, assignment: ReviewAssignment) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
+    if assignment.reviewer_id != u.pk:
         return deny(_("Diese Begutachtung ist einer anderen Person zugewiesen."))
     if assignment.conflict_declared:
         return deny(_("Sie haben sich für diese Bewerbung als befangen erklärt."))
@@ -141,19 +149,22 @@ def can_review(user: Any, assignment: ReviewAssignment) -> Decision:
 REVIEW_ACTIONS_PREFIX = "funding.review."
 
 
-def can_see_reviewer_identity(user: Any, assignment: ReviewAssignment) -> Decision:
+@rule("funding.see_reviewer_identity")
+def can_see_reviewer_identity(user: Actor, assignment: ReviewAssignment) -> Decision:
     """Reviewer names (and conflict reasons) are for the office, the auditor and the reviewer themself.
 
     Applicants must not learn who reviews them; other reviewers score independently of each other.
     """
     if has_role(user, *READ_ALL_ROLES):
         return allow()
-    if is_authenticated(user) and assignment.reviewer_id == user.pk:
+    u = signed_in(user)
+    if u is not None and assignment.reviewer_id == u.pk:
         return allow()
     return deny(_("Die Namen der Gutachter:innen sehen nur die Sozialplanung und die Prüfung."))
 
 
-def can_see_history_event(user: Any, event: AuditEvent) -> Decision:
+@rule("funding.see_history_event")
+def can_see_history_event(user: Actor, event: AuditEvent) -> Decision:
     """Whether one entry of an application's history (audit trail) may be shown to ``user``.
 
     Review entries (assignment, saved and submitted scores, declared conflicts with their reason) name the
@@ -162,23 +173,26 @@ def can_see_history_event(user: Any, event: AuditEvent) -> Decision:
     if has_role(user, *READ_ALL_ROLES):
         return allow()
     if event.action.startswith(REVIEW_ACTIONS_PREFIX):
-        if is_authenticated(user) and event.actor_id == user.pk:
+        u = signed_in(user)
+        if u is not None and event.actor_id == u.pk:
             return allow()
         return deny(_("Einträge der Begutachtung sehen nur die Sozialplanung und die Prüfung."))
     return allow()
 
 
-def can_view_grant(user: Any, grant: Grant) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.view_grant")
+def can_view_grant(user: Actor, grant: Grant) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     if has_role(user, *READ_ALL_ROLES) or is_applicant_for(user, grant.application):
         return allow()
     return deny(_("Sie dürfen nur Förderungen Ihrer eigenen Kommune sehen."))
 
 
-def can_upload_voucher(user: Any, grant: Grant) -> Decision:
-    if (d := _login(user)) is not None:
-        return d
+@rule("funding.upload_voucher")
+def can_upload_voucher(user: Actor, grant: Grant) -> Decision:
+    if isinstance(u := _login(user), Decision):
+        return u
     if is_office(user) or is_applicant_for(user, grant.application):
         if grant.application.state != State.GRANTED:
             return deny(_("Belege können nur bei einer laufenden Förderung eingereicht werden."))
@@ -186,7 +200,8 @@ def can_upload_voucher(user: Any, grant: Grant) -> Decision:
     return deny(_("Belege reichen die geförderte Kommune oder die Sozialplanung ein."))
 
 
-def can_download_document(user: Any, document: Document) -> Decision:
+@rule("funding.download_document")
+def can_download_document(user: Actor, document: Document) -> Decision:
     if document.call is not None:
         return can_view_call(user, document.call)
     if document.application is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,18 +14,22 @@ from django.utils.translation import gettext
 
 from begegnungsatlas.atlas.models import Region
 from begegnungsatlas.core.models import AuditEvent, Role
+from begegnungsatlas.core.permissions import signed_in
 
 from . import spread
 from .models import Application, Call, CallStatus, Grant, ReviewAssignment, Score, Voucher
-from .permissions import READ_ALL_ROLES, can_see_history_event, can_see_reviewer_identity
+from .permissions import can_read_all, can_see_history_event, can_see_reviewer_identity
 from .workflow import State
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 TWO = Decimal("0.01")
 
 
-def calls_visible(user: Any) -> QuerySet[Call]:
+def calls_visible(user: Actor) -> QuerySet[Call]:
     qs = Call.objects.annotate(n_applications=Count("applications", filter=~Q(applications__state=State.DRAFT)))
-    if getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in READ_ALL_ROLES):
+    if can_read_all(user):
         return qs
     return qs.filter(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED])
 
@@ -60,12 +64,16 @@ def applications_base() -> QuerySet[Application]:
     return Application.objects.select_related("call", "kommune", "partner", "created_by", "place")
 
 
-def applications_for_applicant(user: Any) -> QuerySet[Application]:
+def applications_for_applicant(user: Actor) -> QuerySet[Application]:
+    """Applications of the person's Kommune or partner organisation (``permissions.is_applicant_for`` as a query)."""
+    u = signed_in(user)
     q = Q(pk__in=[])
-    if user.role == Role.KOMMUNE_EDITOR and user.kommune_id:
-        q = Q(kommune_id=user.kommune_id)
-    elif user.role == Role.OPERATOR and user.organisation_id:
-        q = Q(partner_id=user.organisation_id)
+    if u is None:
+        pass
+    elif u.role == Role.KOMMUNE_EDITOR and u.kommune_id:
+        q = Q(kommune_id=u.kommune_id)
+    elif u.role == Role.OPERATOR and u.organisation_id:
+        q = Q(partner_id=u.organisation_id)
     return applications_base().filter(q).order_by("-created_at")
 
 
@@ -88,8 +96,9 @@ def state_counts(call: Call | None = None) -> list[tuple[str, str | Promise, int
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]
 
 
-def assignments_for_reviewer(user: Any) -> QuerySet[ReviewAssignment]:
-    return (ReviewAssignment.objects.filter(reviewer=user)
+def assignments_for_reviewer(user: Actor) -> QuerySet[ReviewAssignment]:
+    u = signed_in(user)
+    return (ReviewAssignment.objects.filter(reviewer=u.pk if u is not None else None)
             .select_related("application__call", "application__kommune")
             .order_by("submitted_at", "application__reference"))
 
@@ -140,17 +149,18 @@ class VisibleReview:
         return self.assignment.scores
 
 
-def visible_reviews(user: Any, application: Application) -> list[VisibleReview]:
+def visible_reviews(user: Actor, application: Application) -> list[VisibleReview]:
     """Reviews the user may read: office/auditor all; a reviewer only after submitting their own.
 
     Names follow ``permissions.can_see_reviewer_identity``: another reviewer sees "Gutachten 2", not who wrote it.
     """
     qs = (application.assignments.select_related("reviewer").prefetch_related("scores__criterion")
           .filter(submitted_at__isnull=False, conflict_declared=False).order_by("submitted_at", "id"))
-    if not (user.is_superuser or user.role in READ_ALL_ROLES):
-        if user.role != Role.REVIEWER:
+    if not can_read_all(user):
+        u = signed_in(user)
+        if u is None or u.role != Role.REVIEWER:
             return []
-        own = application.assignments.filter(reviewer=user).first()
+        own = application.assignments.filter(reviewer=u).first()
         if own is None or own.conflict_declared or own.submitted_at is None:
             return []
     result = []
@@ -198,9 +208,9 @@ def grant_detail(pk: int) -> Grant:
             .get(pk=pk))
 
 
-def grants_visible(user: Any) -> QuerySet[Grant]:
+def grants_visible(user: Actor) -> QuerySet[Grant]:
     qs = Grant.objects.select_related("application__kommune", "application__call").prefetch_related("lines")
-    if user.is_superuser or user.role in READ_ALL_ROLES:
+    if can_read_all(user):
         return qs
     return qs.filter(application__in=applications_for_applicant(user))
 
@@ -213,6 +223,6 @@ def audit_for(obj: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("at", "id")
 
 
-def application_history(user: Any, application: Application) -> list[AuditEvent]:
+def application_history(user: Actor, application: Application) -> list[AuditEvent]:
     """The application's history as ``user`` may see it (``permissions.can_see_history_event``)."""
     return [e for e in audit_for(application) if can_see_history_event(user, e)]

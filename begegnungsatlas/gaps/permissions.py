@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.core.models import Role
-from begegnungsatlas.core.permissions import Decision, allow, deny, require_role
+from begegnungsatlas.core.permissions import Actor, Decision, allow, deny, require_role, rule
 
 from .models import Scenario
 
 
-def can_run(user: Any) -> Decision:
+@rule("gaps.run")
+def can_run(user: Actor) -> Decision:
     """Running analyses, importing grids, saving and publishing scenarios: social planning only."""
     return require_role(user, Role.PLANNER)
 
 
-def can_view_scenario(user: Any, scenario: Scenario) -> Decision:
+@rule("gaps.view_scenario")
+def can_view_scenario(user: Actor, scenario: Scenario) -> Decision:
     if scenario.is_published:
         return allow()
     if can_run(user):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
 from begegnungsatlas.atlas.models import Area, AreaLevel, Region
+from begegnungsatlas.core.permissions import Actor
 from begegnungsatlas.places.models import Place, PlaceStatus
 from begegnungsatlas.places.opening_hours import OpeningHoursError, is_open_at
 
@@ -80,7 +80,7 @@ def candidate_places(*, region: Region) -> list[Place]:
     )
 
 
-def scenarios_visible_to(user: Any) -> QuerySet[Scenario]:
+def scenarios_visible_to(user: Actor) -> QuerySet[Scenario]:
     qs = Scenario.objects.select_related("region", "created_by").order_by("-created_at")
     if can_run(user):
         return qs

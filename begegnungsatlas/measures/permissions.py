@@ -3,17 +3,25 @@ contribute (steps, progress notes) to measures they are partners in; the public 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.core.models import Role
-from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
+from begegnungsatlas.core.permissions import (
+    Actor,
+    Decision,
+    allow,
+    deny,
+    has_role,
+    is_authenticated,
+    rule,
+    signed_in,
+)
 
 from .models import Measure
 
 
-def can_manage_catalogue(user: Any) -> Decision:
+@rule("measures.manage_catalogue")
+def can_manage_catalogue(user: Actor) -> Decision:
     if has_role(user, Role.PLANNER):
         return allow(_("Die Sozialplanung pflegt den Werkzeugkatalog."))
     if not is_authenticated(user):
@@ -21,18 +29,20 @@ def can_manage_catalogue(user: Any) -> Decision:
     return deny(_("Nur die Sozialplanung darf den Werkzeugkatalog bearbeiten."))
 
 
-def is_partner(user: Any, measure: Measure) -> bool:
+def is_partner(user: Actor, measure: Measure) -> bool:
     """Is the person's Kommune or organisation a partner of the measure?"""
-    if not is_authenticated(user):
+    u = signed_in(user)
+    if u is None:
         return False
-    if user.role == Role.KOMMUNE_EDITOR and user.kommune_id is not None:
-        return measure.partner_kommunen.filter(pk=user.kommune_id).exists()
-    if user.role == Role.OPERATOR and user.organisation_id is not None:
-        return measure.partner_organisations.filter(pk=user.organisation_id).exists()
+    if u.role == Role.KOMMUNE_EDITOR and u.kommune_id is not None:
+        return measure.partner_kommunen.filter(pk=u.kommune_id).exists()
+    if u.role == Role.OPERATOR and u.organisation_id is not None:
+        return measure.partner_organisations.filter(pk=u.organisation_id).exists()
     return False
 
 
-def can_contribute(user: Any, measure: Measure) -> Decision:
+@rule("measures.contribute")
+def can_contribute(user: Actor, measure: Measure) -> Decision:
     """Add steps and progress notes, mark steps as done."""
     if has_role(user, Role.PLANNER):
         return allow()
@@ -43,7 +53,8 @@ def can_contribute(user: Any, measure: Measure) -> Decision:
     return deny(_("Beitragen dürfen nur die Sozialplanung und die beteiligten Kommunen und Organisationen."))
 
 
-def can_view_measure(user: Any, measure: Measure) -> Decision:
+@rule("measures.view_measure")
+def can_view_measure(user: Actor, measure: Measure) -> Decision:
     if measure.is_published:
         return allow()
     if has_role(user, Role.PLANNER, Role.AUDITOR) or is_partner(user, measure):
@@ -51,7 +62,8 @@ def can_view_measure(user: Any, measure: Measure) -> Decision:
     return deny(_("Dieses Werkzeug ist nicht veröffentlicht."))
 
 
-def can_read_notes(user: Any, measure: Measure) -> Decision:
+@rule("measures.read_notes")
+def can_read_notes(user: Actor, measure: Measure) -> Decision:
     """Progress notes are working notes: for the planner, the partners and the auditor, not the public."""
     if has_role(user, Role.PLANNER, Role.AUDITOR) or is_partner(user, measure):
         return allow()

@@ -6,15 +6,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from begegnungsatlas.core.models import Role
-from begegnungsatlas.core.permissions import has_role, is_authenticated
+from begegnungsatlas.core.permissions import has_role, signed_in
 
 from .models import Handlungsfeld, Measure, SheetStatus, Step, Werkzeugblatt, euro_display
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 
 def _with_relations(qs: QuerySet[Measure]) -> QuerySet[Measure]:
@@ -23,20 +26,21 @@ def _with_relations(qs: QuerySet[Measure]) -> QuerySet[Measure]:
     )
 
 
-def visible_measures(user: Any) -> QuerySet[Measure]:
+def visible_measures(user: Actor) -> QuerySet[Measure]:
     """Published measures for everybody; the planner and the auditor see drafts, partners their own."""
     qs = Measure.objects.all()
     if has_role(user, Role.PLANNER, Role.AUDITOR):
         return qs
     q = Q(is_published=True)
-    if is_authenticated(user) and user.role == Role.KOMMUNE_EDITOR and user.kommune_id:
-        q |= Q(partner_kommunen=user.kommune_id)
-    if is_authenticated(user) and user.role == Role.OPERATOR and user.organisation_id:
-        q |= Q(partner_organisations=user.organisation_id)
+    u = signed_in(user)
+    if u is not None and u.role == Role.KOMMUNE_EDITOR and u.kommune_id:
+        q |= Q(partner_kommunen=u.kommune_id)
+    if u is not None and u.role == Role.OPERATOR and u.organisation_id:
+        q |= Q(partner_organisations=u.organisation_id)
     return qs.filter(q).distinct()
 
 
-def catalogue_search(*, user: Any = None, text: str = "", handlungsfeld: Handlungsfeld | None = None,
+def catalogue_search(*, user: Actor = None, text: str = "", handlungsfeld: Handlungsfeld | None = None,
                      kind: str = "", target_group: Any = None, area: Any = None) -> QuerySet[Measure]:
     qs = visible_measures(user)
     if text:
@@ -67,13 +71,13 @@ def measure_detail(pk: int) -> Measure:
     return _with_relations(Measure.objects.all()).prefetch_related("places").get(pk=pk)
 
 
-def measures_of_call(call: Any, *, user: Any) -> QuerySet[Measure]:
+def measures_of_call(call: Any, *, user: Actor) -> QuerySet[Measure]:
     """The measures a funding call finances, as far as ``user`` may see them (for the call page)."""
     return visible_measures(user).filter(funding_calls=call).select_related("handlungsfeld") \
         .order_by("handlungsfeld__sort", "number", "title")
 
 
-def funding_calls_of(measure: Measure, *, user: Any) -> list[Any]:
+def funding_calls_of(measure: Measure, *, user: Actor) -> list[Any]:
     """The funding calls financing a measure that ``user`` may see (drafts only for the funding staff)."""
     from begegnungsatlas.funding.permissions import can_view_call
 
@@ -85,17 +89,18 @@ def sheet_of(measure: Measure) -> Werkzeugblatt | None:
             .prefetch_related("steps", "success_indicators__indicator", "notes", "cost_lines").first())
 
 
-def measures_for_contributor(user: Any) -> QuerySet[Measure]:
+def measures_for_contributor(user: Actor) -> QuerySet[Measure]:
     """Measures the person's Kommune or organisation is partner in (all for the planner)."""
     if has_role(user, Role.PLANNER):
         return Measure.objects.select_related("handlungsfeld")
-    if not is_authenticated(user):
+    u = signed_in(user)
+    if u is None:
         return Measure.objects.none()
     q = Q(pk__in=[])
-    if user.role == Role.KOMMUNE_EDITOR and user.kommune_id:
-        q = Q(partner_kommunen=user.kommune_id)
-    elif user.role == Role.OPERATOR and user.organisation_id:
-        q = Q(partner_organisations=user.organisation_id)
+    if u.role == Role.KOMMUNE_EDITOR and u.kommune_id:
+        q = Q(partner_kommunen=u.kommune_id)
+    elif u.role == Role.OPERATOR and u.organisation_id:
+        q = Q(partner_organisations=u.organisation_id)
     return Measure.objects.filter(q).select_related("handlungsfeld").distinct()
 
 
@@ -136,7 +141,7 @@ def _pos(d: date, start: date, days: int) -> float:
     return round(100.0 * (d - start).days / days, 3)
 
 
-def werkstattplan(*, user: Any = None) -> Timeline:
+def werkstattplan(*, user: Actor = None) -> Timeline:
     """The selected measures (those with a Werkzeugblatt) with their steps placed on one time axis."""
     sheets = list(
         Werkzeugblatt.objects.filter(measure__in=visible_measures(user))

@@ -1,4 +1,7 @@
-class ParticipationError(ValueError):
+from begegnungsatlas.core.errors import DomainError
+
+
+class ParticipationError(DomainError):
     """A domain error of surveys and citizens' reports; its (German) message is shown as it is."""
 
 

@@ -3,15 +3,14 @@ moderation handle citizens' reports; citizens answer and report without an accou
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.core.models import Role
-from begegnungsatlas.core.permissions import Decision, allow, deny, has_role, is_authenticated
+from begegnungsatlas.core.permissions import Actor, Decision, allow, deny, has_role, is_authenticated, rule
 
 
-def can_manage_participation(user: Any) -> Decision:
+@rule("participation.manage")
+def can_manage_participation(user: Actor) -> Decision:
     if has_role(user, Role.PLANNER):
         return allow()
     if not is_authenticated(user):
@@ -19,7 +18,8 @@ def can_manage_participation(user: Any) -> Decision:
     return deny(_("Umfragen pflegt nur die Sozialplanung."))
 
 
-def can_moderate_reports(user: Any) -> Decision:
+@rule("participation.moderate_reports")
+def can_moderate_reports(user: Actor) -> Decision:
     if has_role(user, Role.PLANNER, Role.MODERATOR):
         return allow()
     if not is_authenticated(user):

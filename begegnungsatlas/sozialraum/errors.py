@@ -1,5 +1,7 @@
 """Domain errors of the Sozialraum app; messages are German and shown to the planner as they are."""
 
+from begegnungsatlas.core.errors import DomainError
 
-class SozialraumError(ValueError):
+
+class SozialraumError(DomainError):
     """Bad input or a change the Sozialraum layout cannot take; nothing was stored."""

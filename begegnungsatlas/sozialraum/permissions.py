@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.core.models import Role
-from begegnungsatlas.core.permissions import Decision, allow, deny, require_role
+from begegnungsatlas.core.permissions import Actor, Decision, allow, deny, require_role, rule
 
 from .models import SozialraumLevel
 
 
-def can_plan(user: Any) -> Decision:
+@rule("sozialraum.plan")
+def can_plan(user: Actor) -> Decision:
     """Proposing, editing, adopting and generating reports: social planning only."""
     return require_role(user, Role.PLANNER)
 
 
-def can_view_sozialraum(user: Any, sr: SozialraumLevel) -> Decision:
+@rule("sozialraum.view_sozialraum")
+def can_view_sozialraum(user: Actor, sr: SozialraumLevel) -> Decision:
     if not sr.is_draft:
         return allow(_("Beschlossene Fassung, öffentlich."))
     if can_plan(user):
@@ -25,7 +25,8 @@ def can_view_sozialraum(user: Any, sr: SozialraumLevel) -> Decision:
     return deny(_("Diese Sozialraumgliederung ist ein Entwurf und noch nicht beschlossen."))
 
 
-def can_edit_sozialraum(user: Any, sr: SozialraumLevel) -> Decision:
+@rule("sozialraum.edit_sozialraum")
+def can_edit_sozialraum(user: Actor, sr: SozialraumLevel) -> Decision:
     decision = can_plan(user)
     if not decision:
         return decision

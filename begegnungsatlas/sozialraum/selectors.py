@@ -9,13 +9,14 @@ import numpy as np
 from django.db.models import QuerySet
 
 from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.core.permissions import Actor
 
 from .models import EditStep, Proposal, SozialraumLevel, Status
 from .permissions import can_plan
 from .services.layout import base_units, layout_of, layout_problems, unit_population
 
 
-def sozialraum_levels_visible(user: Any) -> QuerySet[SozialraumLevel]:
+def sozialraum_levels_visible(user: Actor) -> QuerySet[SozialraumLevel]:
     qs = SozialraumLevel.objects.select_related("level__region", "level__composed_of", "predecessor__level")
     return qs if can_plan(user) else qs.filter(status=Status.ADOPTED)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import shapely
@@ -14,6 +14,9 @@ from django.db.models import QuerySet
 from begegnungsatlas.core.geo import to_shape
 
 from ..models import Area, AreaLevel
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 
 @dataclass
@@ -101,7 +104,7 @@ def kommunen() -> QuerySet[Area]:
     return Area.objects.filter(level__is_municipality=True).select_related("region", "level").order_by("name")
 
 
-def levels_visible(*, region: Any, user: Any) -> QuerySet[AreaLevel]:
+def levels_visible(*, region: Any, user: Actor) -> QuerySet[AreaLevel]:
     """Levels of a region the user may see: drafts (Sozialraum proposals) only for the social planners."""
     from ..permissions import can_read_internal
 

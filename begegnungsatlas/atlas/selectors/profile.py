@@ -4,6 +4,7 @@ time series."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..models import Area, Indicator
 from .values import (
@@ -13,6 +14,9 @@ from .values import (
     indicator_values_for_level,
     indicators_for_region,
 )
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 
 @dataclass
@@ -41,7 +45,7 @@ def _rank(cells: dict[int, Cell], area: Area, siblings: list[int]) -> tuple[int 
     return higher + 1, len(vals)
 
 
-def area_profile(*, area: Area, user: object | None = None, key_only: bool = False) -> list[ProfileRow]:
+def area_profile(*, area: Area, user: Actor = None, key_only: bool = False) -> list[ProfileRow]:
     """One row per indicator that has data on the area's level (latest period first for the value)."""
     inds = indicators_for_region(region_id=area.region_id, user=user)
     if key_only:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,9 @@ from ..models import (
     IndicatorValue,
     ValueStatus,
 )
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 UNAVAILABLE = "unavailable"
 
@@ -66,7 +70,7 @@ def current_areas(level: AreaLevel) -> QuerySet[Area]:
     return Area.objects.filter(level=level, valid_to__isnull=True)
 
 
-def visible_indicators(user: object | None) -> QuerySet[Indicator]:
+def visible_indicators(user: Actor) -> QuerySet[Indicator]:
     from ..permissions import can_read_internal
 
     qs = Indicator.objects.select_related("region", "numerator", "denominator", "base")
@@ -75,7 +79,7 @@ def visible_indicators(user: object | None) -> QuerySet[Indicator]:
     return qs
 
 
-def indicators_for_region(*, region_id: int, user: object | None = None) -> QuerySet[Indicator]:
+def indicators_for_region(*, region_id: int, user: Actor = None) -> QuerySet[Indicator]:
     return visible_indicators(user).filter(Q(region_id=region_id) | Q(region__isnull=True))
 
 

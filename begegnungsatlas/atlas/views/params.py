@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
@@ -15,6 +15,9 @@ from ..permissions import can_view_indicator
 from ..selectors.areas import levels_visible
 from ..selectors.choropleth import METHODS, BreaksError
 from ..selectors.values import indicator_levels, indicator_periods, indicators_for_region
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 DEFAULT_REGION = "dortmund"
 
@@ -79,7 +82,7 @@ def parse_breaks(raw: str) -> list[float] | None:
     return out or None
 
 
-def map_query(get: QueryDict, user: Any) -> MapQuery:
+def map_query(get: QueryDict, user: Actor) -> MapQuery:
     slug = get.get("region") or DEFAULT_REGION
     region = Region.objects.filter(slug=slug).first() or Region.objects.order_by("is_reference", "name").first()
     if region is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +31,9 @@ from ..forms import (
 from ..models import Handlungsfeld, Measure, Step, Werkzeugblatt
 from ..permissions import can_contribute, can_manage_catalogue
 
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 def mine(request: HttpRequest) -> HttpResponse:
     """The measures the signed-in person may contribute to (or all for the planner)."""
@@ -43,7 +46,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _contributor_role(user: Any) -> Any:
+def _contributor_role(user: Actor) -> Any:
     from begegnungsatlas.core.models import Role
     from begegnungsatlas.core.permissions import allow, deny, has_role, is_authenticated
 

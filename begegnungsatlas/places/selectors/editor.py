@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
 from begegnungsatlas.core.models import AuditEvent, Role
-from begegnungsatlas.core.permissions import has_role, is_authenticated
+from begegnungsatlas.core.permissions import Actor, has_role, signed_in
 
 from ..models import ActorRole, Place, Suggestion, SuggestionStatus
 
 
-def places_editable_by(user: Any) -> QuerySet[Place]:
-    """The places this person may edit (published or not), the same rule as ``can_edit_place``."""
+def places_editable_by(user: Actor) -> QuerySet[Place]:
+    """The places this person may edit (published or not): rule ``places.edit_place`` as a query (tested against
+    the rule in ``tests/core/test_permission_registry.py``)."""
     qs = Place.objects.select_related("kommune").defer("kommune__geometry", "kommune__geometry_web").annotate(n_offers=Count("offers", distinct=True))
-    if not is_authenticated(user):
+    u = signed_in(user)
+    if u is None:
         return qs.none()
-    if has_role(user, Role.PLANNER):
+    if has_role(u, Role.PLANNER):
         return qs.order_by("name", "id")
-    if user.role == Role.KOMMUNE_EDITOR and user.kommune_id:
-        return qs.filter(kommune_id=user.kommune_id).order_by("name", "id")
-    if user.role == Role.OPERATOR and user.organisation_id:
+    if u.role == Role.KOMMUNE_EDITOR and u.kommune_id:
+        return qs.filter(kommune_id=u.kommune_id).order_by("name", "id")
+    if u.role == Role.OPERATOR and u.organisation_id:
         return qs.filter(
-            Q(place_actors__organisation_id=user.organisation_id)
+            Q(place_actors__organisation_id=u.organisation_id)
             & Q(place_actors__role__in=[ActorRole.RUNS, ActorRole.PROVIDES])
         ).distinct().order_by("name", "id")
     return qs.none()
