@@ -101,6 +101,13 @@ def has_role(user: Actor, *roles: str) -> bool:
     return u.role in roles
 
 
+def require_login(user: Actor) -> Decision:
+    """Signed in at all (pages whose content the selectors then narrow to what the person may see)."""
+    if signed_in(user) is None:
+        return deny(_("Bitte melden Sie sich an."))
+    return allow()
+
+
 def require_role(user: Actor, *roles: str) -> Decision:
     if not is_authenticated(user):
         return deny(_("Bitte melden Sie sich an."))

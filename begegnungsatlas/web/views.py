@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -64,6 +65,11 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refused page: anonymous visitors go to the login page (and come back after signing in); signed-in people
+    see the reason. The one way a page denies (``core/http.py``)."""
+    user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated and request.method in ("GET", "HEAD", "POST"):
+        return redirect_to_login(request.get_full_path())
     reason = str(exception) if exception and str(exception) else ""
     return _error(request, 403, "403.html", reason)
 

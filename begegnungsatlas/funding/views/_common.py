@@ -4,17 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ..errors import FundingError
-
-
-def need_login(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
 
 
 def run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from begegnungsatlas.atlas.selectors.areas import kommunen
 from begegnungsatlas.core.models import Role, User
+from begegnungsatlas.core.permissions import require_login
 from begegnungsatlas.core.typing import signed_in_user
 from begegnungsatlas.places.models import OrganisationKind, Place, PlaceStatus
 
@@ -30,7 +31,7 @@ from ..permissions import (
 from ..services import applications as services
 from ..services.reviews import reviewer_assign
 from ..workflow import EDITABLE_STATES, TRANSITIONS, State, transitions_from
-from ._common import confirm_step, form_errors, need_login, run
+from ._common import confirm_step, form_errors, run
 
 ACTOR_ROWS_EXTRA = 3
 
@@ -43,8 +44,7 @@ def _get(request: HttpRequest, pk: int) -> Application:
 
 @require_POST
 def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     call = get_object_or_404(Call, pk=call_pk)
     can_apply(request.user, call).enforce()
     kommune = None
@@ -61,8 +61,7 @@ def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     user = signed_in_user(request)
     actions = []
@@ -118,8 +117,7 @@ def _actor_rows(request: HttpRequest, n: int) -> list[dict[str, str]]:
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     can_edit_application(request.user, application).enforce()
     places = _places_for(application)
@@ -158,8 +156,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     can_edit_application(request.user, application).enforce()
     form = AttachmentForm(request.POST, request.FILES)
@@ -174,8 +171,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     to = request.POST.get("to", "")
     if to not in State.values:
@@ -198,8 +194,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     can_manage(request.user).enforce()
     form = ScreeningForm(request.POST)
@@ -215,8 +210,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     can_manage(request.user).enforce()
     form = AssignForm(request.POST, reviewers=User.objects.filter(role=Role.REVIEWER, is_active=True))
@@ -230,8 +224,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def pdf(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     application = _get(request, pk)
     revision = None
     if number is not None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from begegnungsatlas.atlas.selectors.areas import kommunen
 from begegnungsatlas.core.models import Role, User
+from begegnungsatlas.core.permissions import require_login
 
 from .. import rules, selectors
 from ..errors import FundingError
@@ -29,7 +30,7 @@ from ..forms import (
 from ..models import Call, CallStatus, Document, Voucher, VoucherStatus
 from ..permissions import can_apply, can_manage, can_read_all, can_view_call
 from ..services import calls as call_services
-from ._common import confirm_step, form_errors, need_login, run
+from ._common import confirm_step, form_errors, run
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -79,8 +80,6 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
     can_manage(request.user).enforce()
     call = get_object_or_404(Call, pk=pk) if pk else None
     template = Call.objects.filter(is_historical=True).order_by("-deadline").first()
@@ -112,8 +111,7 @@ def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 def call_status(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     can_manage(request.user).enforce()
     return run(request, lambda: call_services.call_set_status(actor=request.user, call=call,
@@ -123,8 +121,7 @@ def call_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def call_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     can_manage(request.user).enforce()
     form = ExtensionForm(request.POST, kommunen=kommunen())
@@ -151,8 +148,6 @@ def _setup_initial(call: Call) -> tuple[dict[str, Any], list[dict[str, Any]], li
 
 def call_setup(request: HttpRequest, pk: int) -> HttpResponse:
     """Budget lines (with their eligible cost types), ineligible cost types, criteria and scale of one call."""
-    if (r := need_login(request)) is not None:
-        return r
     can_manage(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     if request.method == "POST":
@@ -193,8 +188,6 @@ def call_setup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def call_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
     can_manage(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     back = reverse("funding:call", args=[call.pk]) + "#h-attachments"
@@ -209,8 +202,6 @@ def call_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def call_attachment_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
     can_manage(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     document = get_object_or_404(Document, pk=document_pk, call=call)

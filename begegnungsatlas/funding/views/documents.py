@@ -9,13 +9,10 @@ from django.shortcuts import get_object_or_404
 
 from ..models import Document
 from ..permissions import can_download_document
-from ._common import need_login
 
 
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(Document.objects.select_related("call", "application", "grant__application"), pk=pk)
-    if document.call_id is None and (r := need_login(request)) is not None:
-        return r
     can_download_document(request.user, document).enforce()
     name = document.file.name
     assert name is not None  # the file is required

@@ -7,12 +7,9 @@ from django.shortcuts import render
 
 from .. import exports, selectors
 from ..permissions import can_read_all
-from ._common import need_login
 
 
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
     can_read_all(request.user).enforce()
     if kind not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
         raise Http404
@@ -27,7 +24,5 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 
 def audit(request: HttpRequest) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
     can_read_all(request.user).enforce()
     return render(request, "funding/audit.html", {"events": selectors.audit_events()})

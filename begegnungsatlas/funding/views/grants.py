@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from begegnungsatlas.core.permissions import require_login
+
 from .. import letters, selectors
 from ..errors import FundingError
 from ..forms import ContractForm, PayForm, VoucherForm
@@ -19,7 +21,7 @@ from ..models import Grant, Voucher
 from ..money import format_eur
 from ..permissions import can_manage, can_upload_voucher, can_view_grant
 from ..services import grants as services
-from ._common import confirm_step, form_errors, need_login, run
+from ._common import confirm_step, form_errors, run
 
 
 def _grant(request: HttpRequest, pk: int) -> Grant:
@@ -29,8 +31,7 @@ def _grant(request: HttpRequest, pk: int) -> Grant:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     return _render_detail(request, _grant(request, pk))
 
 
@@ -53,8 +54,7 @@ def _render_detail(request: HttpRequest, grant: Grant, *, voucher_form: VoucherF
 
 @require_POST
 def voucher_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     grant = _grant(request, pk)
     can_upload_voucher(request.user, grant).enforce()
     form = VoucherForm(request.POST, request.FILES, grant=grant)
@@ -83,8 +83,7 @@ def _voucher(request: HttpRequest, pk: int) -> Voucher:
 
 @require_POST
 def voucher_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     voucher = _voucher(request, pk)
     back = reverse("funding:grant", args=[voucher.grant_id])
     if action in ("approve", "pay") and (page := confirm_step(
@@ -116,8 +115,7 @@ def voucher_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     grant = _grant(request, pk)
     can_manage(request.user).enforce()
     form = ContractForm(request.POST)
@@ -147,8 +145,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     grant = _grant(request, pk)
     response = HttpResponse(letters.contract_pdf(grant.contract), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="Kooperationsvertrag-{grant.application.reference}.pdf"'

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from begegnungsatlas.core.permissions import require_login
+
 from .. import selectors
 from ..errors import FundingError
 from ..models import ReviewAssignment
 from ..permissions import can_review
 from ..services.reviews import conflict_declare, review_save
-from ._common import confirm_step, need_login, run
+from ._common import confirm_step, run
 
 
 def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
@@ -26,8 +28,7 @@ def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
 
 
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     assignment = _assignment(request, pk)
     application = assignment.application
     criteria = list(application.call.criteria.all())
@@ -74,8 +75,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
+    require_login(request.user).enforce()
     assignment = _assignment(request, pk)
     if (page := confirm_step(
             request, title=_("Befangenheit erklären"), action_label=_("Ja, ich bin befangen"),

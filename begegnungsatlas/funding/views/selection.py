@@ -15,12 +15,9 @@ from ..forms import SelectionParamsForm
 from ..models import Call
 from ..permissions import can_manage, can_read_all
 from ..services.selection import selection_decide
-from ._common import need_login
 
 
 def selection(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := need_login(request)) is not None:
-        return r
     can_read_all(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     params = SelectionParamsForm(request.GET or None)

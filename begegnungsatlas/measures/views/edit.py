@@ -11,8 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from begegnungsatlas.places.views._common import denied_response
-
 from .. import selectors, services
 from ..errors import MeasureError
 from ..forms import (
@@ -37,8 +35,7 @@ if TYPE_CHECKING:
 
 def mine(request: HttpRequest) -> HttpResponse:
     """The measures the signed-in person may contribute to (or all for the planner)."""
-    if (denied := denied_response(request, _contributor_role(request.user))) is not None:
-        return denied
+    _contributor_role(request.user).enforce()
     return render(request, "measures/mine.html", {
         "measures": selectors.measures_for_contributor(request.user),
         "can_manage": can_manage_catalogue(request.user).allowed,
@@ -59,8 +56,7 @@ def _contributor_role(user: Actor) -> Any:
 
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_catalogue(request.user))) is not None:
-        return denied
+    can_manage_catalogue(request.user).enforce()
     measure = get_object_or_404(Measure, pk=pk) if pk is not None else None
     post = request.POST if request.method == "POST" else None
     form = MeasureForm(post, instance=measure)
@@ -90,8 +86,7 @@ def measure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def handlungsfeld_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_catalogue(request.user))) is not None:
-        return denied
+    can_manage_catalogue(request.user).enforce()
     feld = get_object_or_404(Handlungsfeld, pk=pk)
     form = HandlungsfeldForm(request.POST or None, instance=feld)
     status = 200
@@ -126,8 +121,7 @@ def _sheet_initial(sheet: Werkzeugblatt | None) -> tuple[dict[str, Any], Rows, R
 @require_http_methods(["GET", "POST"])
 def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Create or edit the Werkzeugblatt of a measure (creating it adds the measure to the Werkstattplan)."""
-    if (denied := denied_response(request, can_manage_catalogue(request.user))) is not None:
-        return denied
+    can_manage_catalogue(request.user).enforce()
     measure = get_object_or_404(Measure, pk=pk)
     initial, step_rows, indicator_rows, cost_rows = _sheet_initial(selectors.sheet_of(measure))
     post = request.POST if request.method == "POST" else None
@@ -157,8 +151,7 @@ def _contribute(request: HttpRequest, pk: int, form: Any, action: Callable[[Meas
                 *, invalid: str, success: str) -> HttpResponse:
     """The partners' POST endpoints: permission, form, one service call, a message, back to the measure."""
     measure = get_object_or_404(Measure, pk=pk)
-    if (denied := denied_response(request, can_contribute(request.user, measure))) is not None:
-        return denied
+    can_contribute(request.user, measure).enforce()
     if not form.is_valid():
         messages.error(request, invalid % {"e": _form_errors(form)})
         return redirect("measures:detail", pk=pk)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from begegnungsatlas.places.views._common import qs_without
+from begegnungsatlas.core.http import qs_without
 
 from .. import selectors
 from ..catalogue_pdf import catalogue_pdf

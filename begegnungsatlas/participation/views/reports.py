@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from begegnungsatlas.atlas.models import AreaLevel
+from begegnungsatlas.core.http import client_address
 from begegnungsatlas.core.ratelimit import client_hash
-from begegnungsatlas.places.views._common import client_address, denied_response
 
 from .. import selectors
 from ..errors import ParticipationError, RateLimited
@@ -60,8 +60,7 @@ def report_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def moderation_list(request: HttpRequest) -> HttpResponse:
-    if (denied := denied_response(request, can_moderate_reports(request.user))) is not None:
-        return denied
+    can_moderate_reports(request.user).enforce()
     return render(request, "participation/moderation_list.html", {
         "pending": selectors.reports_pending(), "all": Report.objects.select_related("category")[:200],
         "levels": AreaLevel.objects.filter(is_municipality=True, region__is_reference=False),
@@ -70,8 +69,7 @@ def moderation_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := denied_response(request, can_moderate_reports(request.user))) is not None:
-        return denied
+    can_moderate_reports(request.user).enforce()
     report = get_object_or_404(Report.objects.select_related("category", "kommune"), pk=pk)
     form = ModerationForm(request.POST or None, initial={"status": report.status,
                                                          "public_answer": report.public_answer})
@@ -92,8 +90,7 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def counts_to_atlas(request: HttpRequest, level_id: int) -> HttpResponse:
-    if (denied := denied_response(request, can_moderate_reports(request.user))) is not None:
-        return denied
+    can_moderate_reports(request.user).enforce()
     level = get_object_or_404(AreaLevel, pk=level_id)
     try:
         services.report_counts_to_atlas(actor=request.user, level=level, period=str(timezone.localdate().year))

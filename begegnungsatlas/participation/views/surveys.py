@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from begegnungsatlas.core.http import client_address
 from begegnungsatlas.core.ratelimit import client_hash
 from begegnungsatlas.funding.exports import to_csv, to_xlsx
-from begegnungsatlas.places.views._common import client_address, denied_response
 
 from .. import selectors
 from ..errors import ParticipationError, RateLimited
@@ -85,8 +85,7 @@ def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_participation(request.user))) is not None:
-        return denied
+    can_manage_participation(request.user).enforce()
     return render(request, "participation/survey_list.html", {"surveys": selectors.surveys_for_planner()})
 
 
@@ -99,8 +98,7 @@ def _question_rows(survey: Survey | None) -> list[dict[str, Any]] | None:
 
 @require_http_methods(["GET", "POST"])
 def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_participation(request.user))) is not None:
-        return denied
+    can_manage_participation(request.user).enforce()
     survey = get_object_or_404(Survey, pk=pk) if pk is not None else None
     post = request.POST if request.method == "POST" else None
     initial = {"title": survey.title, "description": survey.description, "area_level": survey.area_level,
@@ -127,8 +125,7 @@ def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_participation(request.user))) is not None:
-        return denied
+    can_manage_participation(request.user).enforce()
     survey = get_object_or_404(Survey, pk=pk)
     form = PublishForm(request.POST or None, initial={"opens_at": survey.opens_at, "closes_at": survey.closes_at})
     status = 200
@@ -147,8 +144,7 @@ def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def survey_to_atlas(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_participation(request.user))) is not None:
-        return denied
+    can_manage_participation(request.user).enforce()
     survey = get_object_or_404(Survey, pk=pk)
     form = ResultToAtlasForm(request.POST)
     if form.is_valid():

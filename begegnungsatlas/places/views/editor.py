@@ -26,12 +26,10 @@ from ..permissions import (
 )
 from ..selectors.editor import place_history, places_editable_by
 from ..services.places import place_delete, place_save
-from ._common import denied_response
 
 
 def my_places(request: HttpRequest) -> HttpResponse:
-    if (denied := denied_response(request, can_manage_places(request.user))) is not None:
-        return denied
+    can_manage_places(request.user).enforce()
     return render(request, "places/mine.html", {
         "places": places_editable_by(request.user),
         "can_create": can_create_place(request.user).allowed,
@@ -73,24 +71,21 @@ def _editor(request: HttpRequest, place: Place | None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def place_create_view(request: HttpRequest) -> HttpResponse:
-    if (denied := denied_response(request, can_create_place(request.user))) is not None:
-        return denied
+    can_create_place(request.user).enforce()
     return _editor(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 def place_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place.objects.select_related("kommune").defer("kommune__geometry", "kommune__geometry_web"), pk=pk)
-    if (denied := denied_response(request, can_edit_place(request.user, place))) is not None:
-        return denied
+    can_edit_place(request.user, place).enforce()
     return _editor(request, place)
 
 
 @require_http_methods(["GET", "POST"])
 def place_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place, pk=pk)
-    if (denied := denied_response(request, can_delete_place(request.user, place))) is not None:
-        return denied
+    can_delete_place(request.user, place).enforce()
     if request.method == "POST":
         name = place.name
         place_delete(actor=request.user, place=place)
@@ -101,8 +96,7 @@ def place_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def place_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place.objects.select_related("kommune").defer("kommune__geometry", "kommune__geometry_web"), pk=pk)
-    if (denied := denied_response(request, can_view_history(request.user, place))) is not None:
-        return denied
+    can_view_history(request.user, place).enforce()
     events = []
     for event in place_history(place_id=place.pk):
         events.append({"event": event, "rows": _change_rows(event.changes)})

@@ -28,13 +28,8 @@ from ..services.imports import (
     read_source,
 )
 from ..services.imports.uploads import upload_delete, upload_open, upload_store, upload_update
-from ._common import denied_response
 
 PREVIEW_ROWS = 500
-
-
-def _guard(request: HttpRequest) -> HttpResponse | None:
-    return denied_response(request, can_import(request.user))
 
 
 def _load(request: HttpRequest, token: str) -> tuple[Any, dict[str, Any]]:
@@ -55,8 +50,7 @@ def _run(request: HttpRequest, table: Any, meta: dict[str, Any], *, dry_run: boo
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if (denied := _guard(request)) is not None:
-        return denied
+    can_import(request.user).enforce()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -79,8 +73,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
-    if (denied := _guard(request)) is not None:
-        return denied
+    can_import(request.user).enforce()
     try:
         table, meta = _load(request, token)
     except ImportFileError as exc:
@@ -101,8 +94,7 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    if (denied := _guard(request)) is not None:
-        return denied
+    can_import(request.user).enforce()
     try:
         table, meta = _load(request, token)
     except ImportFileError as exc:
@@ -138,8 +130,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    if (denied := _guard(request)) is not None:
-        return denied
+    can_import(request.user).enforce()
     upload_delete(token, user_id=signed_in_user(request).pk)
     messages.info(request, _("Der Import wurde abgebrochen; die hochgeladene Datei ist gelöscht."))
     return redirect(reverse("places_import:upload"))

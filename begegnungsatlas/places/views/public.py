@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from begegnungsatlas.core.http import qs_without
 from begegnungsatlas.core.permissions import has_role
 
 from .. import opening_hours
@@ -16,7 +17,6 @@ from ..permissions import can_edit_place, can_view_history, can_view_place
 from ..selectors.context import context_layers, context_points
 from ..selectors.maps import area_outlines, place_points
 from ..selectors.places import PlaceFilter, place_detail, places_page
-from ._common import qs_without
 
 PAGE_SIZE = 25
 

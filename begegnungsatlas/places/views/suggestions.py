@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from begegnungsatlas.core.http import client_address
+
 from ..errors import PlaceError
 from ..forms import ModerationAcceptForm, ModerationRejectForm, SuggestionForm
 from ..models import Place, Suggestion, SuggestionKind, SuggestionStatus
@@ -15,7 +17,6 @@ from ..permissions import can_moderate
 from ..selectors.editor import suggestions_pending, suggestions_recently_moderated
 from ..services.suggestions import SuggestionRateLimited, client_hash, suggestion_accept, suggestion_reject
 from ..services.suggestions import suggestion_submit as submit
-from ._common import client_address, denied_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,8 +54,7 @@ def suggestion_thanks(request: HttpRequest) -> HttpResponse:
 
 
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if (denied := denied_response(request, can_moderate(request.user))) is not None:
-        return denied
+    can_moderate(request.user).enforce()
     return render(request, "places/moderation_list.html", {
         "pending": suggestions_pending(), "recent": suggestions_recently_moderated(),
     })
@@ -62,8 +62,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := denied_response(request, can_moderate(request.user))) is not None:
-        return denied
+    can_moderate(request.user).enforce()
     suggestion = get_object_or_404(Suggestion.objects.select_related("place"), pk=pk)
     initial = {
         "name": suggestion.name, "description": suggestion.description, "street": suggestion.street,
