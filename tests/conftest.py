@@ -98,3 +98,11 @@ def moderator(make_user: Callable[..., Any]) -> Any:
 KOMMUNE_DUEREN = "053580008008"
 KOMMUNE_JUELICH = "053580024024"
 DORTMUND = "059130000000"
+
+
+def login_redirect(response: Any) -> bool:
+    """Is this the answer to an anonymous visitor of a refused page: a redirect to the login page (``core/http.py``)?"""
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    return response.status_code == 302 and response["Location"].startswith(str(resolve_url(settings.LOGIN_URL)))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from begegnungsatlas.atlas.models import Area, AreaLevel, Indicator, IndicatorValue
@@ -24,12 +25,17 @@ def private_media(tmp_path: Path, settings) -> Path:
     return settings.PRIVATE_MEDIA_ROOT
 
 
-def test_indicator_created_in_the_dialog_then_imported(client, planner) -> None:
+def test_indicator_created_in_the_dialog_then_imported(client, planner, private_media) -> None:
     level = AreaLevel.objects.get(region__slug="kreis-dueren", slug="kommune")
     client.force_login(planner)
     r = client.post(reverse("atlas:import"), {"art": "werte", "datei": SimpleUploadedFile(
         "w.csv", b"ARS;Wert\n053580008008;94149\n")})
     url = r["Location"]
+    kept = private_media / "uploads" / "atlas-import"  # the one upload store (core.uploads)
+    assert len(list(kept.iterdir())) == 1
+    other = Client()
+    other.force_login(planner.__class__.objects.create_user("planner-2", role="planner"))
+    assert "anderen Konto" in other.get(url).content.decode()  # the token is bound to the person
     post = {"ebene": level.id, "layout": "long", "gebietsspalte": "ARS", "wertspalte": "Wert", "zeitpunkt": "15.05.2022"}
     page = client.post(url, {**post, "aktion": "indikator_anlegen", "neu_titel": "Einwohner Düren (Test)",
                              "neu_einheit": "Personen", "neu_art": "count"})
@@ -43,6 +49,7 @@ def test_indicator_created_in_the_dialog_then_imported(client, planner) -> None:
     done = client.post(url, {**post, "indikator": ind.slug})
     assert 'id="import-ok"' in done.content.decode()
     assert IndicatorValue.objects.get(indicator=ind, period="2022-05-15").value == 94149
+    assert list(kept.iterdir()) == []  # removed after the import
 
 
 def test_level_created_in_the_dialog_then_boundaries_imported(client, planner) -> None:

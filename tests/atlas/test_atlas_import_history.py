@@ -14,6 +14,7 @@ from begegnungsatlas.atlas.services.tables import read_table
 from begegnungsatlas.atlas.services.values_history import ReplaceNotConfirmed, value_import_undo
 from begegnungsatlas.atlas.services.values_import import Mapping, values_import
 from begegnungsatlas.core.models import AuditEvent
+from tests.conftest import login_redirect
 
 pytestmark = pytest.mark.django_db
 DUEREN, JUELICH, TITZ = "053580008008", "053580024024", "053580036036"
@@ -135,7 +136,7 @@ def test_undo_restores_previous_values_in_order(client, planner, level, ind) -> 
 def test_undo_is_for_planners_only(client, editor_dueren, level, ind) -> None:
     result = _import(level, ind, _csv((DUEREN, "1")))
     url = reverse("atlas:import_undo", args=[result.history_id])
-    assert client.post(url).status_code == 403
+    assert login_redirect(client.post(url))
     client.force_login(editor_dueren)
     assert client.post(url).status_code == 403
     assert client.get(reverse("atlas:import_history")).status_code == 403

@@ -32,7 +32,7 @@ def test_full_flow_upload_mapping_preview_confirm(client, planner, private_media
     assert response.status_code == 302
     mapping_url = response["Location"]
     assert "/zuordnung/" in mapping_url
-    assert len(list((private_media / "imports").iterdir())) == 1
+    assert len(list((private_media / "uploads" / "places-import").iterdir())) == 1
 
     page = client.get(mapping_url)
     assert page.status_code == 200
@@ -63,7 +63,7 @@ def test_full_flow_upload_mapping_preview_confirm(client, planner, private_media
     assert place.source == "Webtest"
     assert place.street == "Markt 1"
     assert not Organisation.objects.filter(name="Stadt Düren (Test)").exists()  # actor column was not mapped
-    assert list((private_media / "imports").iterdir()) == []  # cleaned up
+    assert list((private_media / "uploads" / "places-import").iterdir()) == []  # cleaned up
 
 
 def test_strict_confirm_aborts_and_writes_nothing(client, planner) -> None:
@@ -115,7 +115,7 @@ def test_cancel_deletes_the_file(client, planner, private_media: Path) -> None:
     mapping_url = _upload(client, (DATA / "orte_semikolon.csv").read_bytes())["Location"]
     cancel_url = mapping_url.replace("/zuordnung/", "/abbrechen/")
     assert client.post(cancel_url).status_code == 302
-    assert list((private_media / "imports").iterdir()) == []
+    assert list((private_media / "uploads" / "places-import").iterdir()) == []
 
 
 def test_anonymous_is_sent_to_login(client) -> None:

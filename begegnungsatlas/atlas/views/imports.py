@@ -3,20 +3,29 @@ random token between the steps; services do the work, all or nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import uuid
-from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from begegnungsatlas.core.typing import signed_in_user
+from begegnungsatlas.core.uploads import UploadError, upload_delete, upload_open, upload_store
+
 from ..errors import AtlasError, ImportRejected
+from ..forms import (
+    AreaLevelCreateForm,
+    BoundariesMappingForm,
+    EncodingForm,
+    IndicatorCreateForm,
+    UploadForm,
+    ValuesMappingForm,
+    form_error_text,
+)
 from ..models import AreaLevel, Indicator, IndicatorKind, Region
 from ..permissions import can_import
 from ..selectors.imports import value_imports_recent
@@ -26,119 +35,78 @@ from ..services.catalogue import area_level_create, indicator_create
 from ..services.tables import Table, read_table
 from ..services.values_copy import values_import_csv
 from ..services.values_history import ReplaceNotConfirmed, value_import_undo
-from ..services.values_import import Mapping, genesis_mapping
 
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _dir() -> Path:
-    d = Path(settings.PRIVATE_MEDIA_ROOT) / "atlas-import"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+UPLOADS = "atlas-import"  # the purpose in core.uploads
 
 
-def _save(data: bytes, name: str = "") -> str:
-    token = uuid.uuid4().hex
-    (_dir() / token).write_bytes(data)
-    (_dir() / f"{token}.name").write_text(name[:200], encoding="utf-8")
-    return token
+def _keep(request: HttpRequest, data: bytes, name: str) -> str:
+    return upload_store(purpose=UPLOADS, chunks=[data], user_id=signed_in_user(request).pk, meta={"name": name[:200]})
 
 
-def _name(token: str) -> str:
-    path = _dir() / f"{token}.name"
-    return path.read_text(encoding="utf-8") if TOKEN.match(token) and path.exists() else ""
+def _open(request: HttpRequest, token: str) -> tuple[bytes, str]:
+    """The kept file and its original name; ``UploadError`` (a domain error) when the token is not valid."""
+    path, meta = upload_open(token, purpose=UPLOADS, user_id=signed_in_user(request).pk)
+    return path.read_bytes(), str(meta.get("name", ""))
 
 
-def _drop(token: str) -> None:
-    (_dir() / token).unlink(missing_ok=True)
-    (_dir() / f"{token}.name").unlink(missing_ok=True)
+def _drop(request: HttpRequest, token: str) -> None:
+    upload_delete(token, purpose=UPLOADS, user_id=signed_in_user(request).pk)
 
 
-def _load(token: str) -> bytes:
-    if not TOKEN.match(token) or not (_dir() / token).exists():
-        raise Http404(_("Die hochgeladene Datei ist nicht mehr vorhanden. Bitte erneut hochladen."))
-    return (_dir() / token).read_bytes()
-
-
-def _upload(request: HttpRequest) -> tuple[bytes, str]:
-    f = request.FILES.get("datei")
-    if f is None:
-        raise AtlasError(_("Bitte eine Datei auswählen."))
-    limit = int(getattr(settings, "BEGEGNUNGSATLAS_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
-    if (f.size or 0) > limit:
-        raise AtlasError(_("Die Datei ist zu groß (höchstens %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
-    data: bytes = f.read()
-    return data, str(f.name or "")
+def _encoding(request: HttpRequest) -> str:
+    form = EncodingForm(request.GET if "kodierung" in request.GET else request.POST)
+    return str(form.cleaned_data["kodierung"]) if form.is_valid() else "auto"
 
 
 def _levels() -> list[AreaLevel]:
     return list(AreaLevel.objects.select_related("region").order_by("region__name", "rank"))
 
 
-@require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
-    can_import(request.user).enforce()
-    error = ""
-    if request.method == "POST":
-        kind = request.POST.get("art", "werte")
-        try:
-            data, name = _upload(request)
-            if kind == "grenzen":
-                enc = request.POST.get("kodierung", "auto")
-                read_boundaries(data, encoding=enc)
-                return redirect(reverse("atlas:import_boundaries", args=[_save(data, name)]) + "?kodierung=" + enc)
-            read_table(data, encoding=request.POST.get("kodierung", "auto"))
-            token = _save(data, name)
-            return redirect(reverse("atlas:import_values", args=[token]) + "?kodierung=" + request.POST.get("kodierung", "auto"))
-        except AtlasError as exc:
-            error = str(exc)
+def _upload_page(request: HttpRequest, error: str) -> HttpResponse:
     return render(request, "atlas/import_upload.html", {"error": error}, status=400 if error else 200)
 
 
-def _wide_columns(post: QueryDict, table: Table) -> list[tuple[int, str, str]]:
-    """(index, column, chosen indicator) for the wide layout: the choice survives a rejected try."""
-    return [(i, col, post.get(f"spalte_{i}", "")) for i, col in enumerate(table.header)]
-
-
-def _mapping_from_post(post: QueryDict, table: Table, indicators: dict[str, Indicator]) -> Mapping:
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    can_import(request.user).enforce()
+    if request.method != "POST":
+        return _upload_page(request, "")
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, form_error_text(form))
+    f, enc = form.cleaned_data["datei"], form.cleaned_data["kodierung"]
+    data: bytes = f.read()
     try:
-        level = AreaLevel.objects.get(pk=int(post.get("ebene", "0")))
-    except (AreaLevel.DoesNotExist, ValueError) as exc:
-        raise AtlasError(_("Bitte eine Gebietsebene wählen.")) from exc
-    layout = post.get("layout", "long")
-    fixed = indicators.get(post.get("indikator", ""))
-    if layout == "genesis":
-        m = genesis_mapping(table, level=level, indicator=fixed, skip_unmatched=bool(post.get("ueberspringen")))
-        return m
-    value_columns = {}
-    if layout == "wide":
-        for i, col in enumerate(table.header):
-            slug = post.get(f"spalte_{i}", "")
-            if slug and slug in indicators:
-                value_columns[col] = indicators[slug]
-    return Mapping(
-        level=level, area_column=post.get("gebietsspalte", ""), layout=layout,
-        match_by=post.get("zuordnung", "code"), decimal=post.get("dezimal", "de"),
-        value_column=post.get("wertspalte", ""), indicator_column=post.get("indikatorspalte", ""),
-        indicator=fixed if not post.get("indikatorspalte") or post.get("indikatorwert") else None,
-        flag_column=post.get("zeichenspalte", ""),
-        value_columns=value_columns, period_column=post.get("zeitspalte", ""), period=post.get("zeitpunkt", ""),
-        skip_unmatched=bool(post.get("ueberspringen")), indicator_value=post.get("indikatorwert", "").strip(),
-        ignore_other_indicators=bool(post.get("andere_ignorieren")),
-    )
+        if form.cleaned_data["art"] == "grenzen":
+            read_boundaries(data, encoding=enc)
+            target = "atlas:import_boundaries"
+        else:
+            read_table(data, encoding=enc)
+            target = "atlas:import_values"
+    except AtlasError as exc:
+        return _upload_page(request, str(exc))
+    token = _keep(request, data, str(f.name or ""))
+    return redirect(reverse(target, args=[token]) + "?" + urlencode({"kodierung": enc}))
+
+
+def _wide_columns(form: ValuesMappingForm | None, table: Table) -> list[tuple[int, str, str]]:
+    """(index, column, chosen indicator) for the wide layout: the choice survives a rejected try."""
+    data = form.data if form is not None else {}
+    return [(i, col, str(data.get(f"spalte_{i}", ""))) for i, col in enumerate(table.header)]
 
 
 @require_http_methods(["GET", "POST"])
 def import_values(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
-    encoding = request.GET.get("kodierung") or request.POST.get("kodierung") or "auto"
+    encoding = _encoding(request)
     try:
-        raw = _load(token)
+        raw, file_name = _open(request, token)
         table = read_table(raw, encoding=encoding)
-    except AtlasError as exc:
-        return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
+    except (AtlasError, UploadError) as exc:
+        return _upload_page(request, str(exc))
     indicators = {i.slug: i for i in Indicator.objects.filter(derivation="").order_by("title")}
-    ctx = {
+    form = ValuesMappingForm(request.POST, table=table) if request.method == "POST" else None
+    ctx: dict[str, Any] = {
         "token": token, "table": table, "preview": table.rows[:10], "n_rows": len(table.rows),
         "levels": _levels(), "indicators": list(indicators.values()), "encoding": encoding,
         "kinds": IndicatorKind.choices,
@@ -146,15 +114,15 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
             "layout": table.layout, "dezimal": "de" if table.delimiter != "," else "en",
         },
         "error": "", "problems": [], "result": None, "plan": None,
-        "wide_columns": _wide_columns(request.POST if request.method == "POST" else QueryDict(), table),
+        "wide_columns": _wide_columns(form, table),
     }
     if request.method == "POST" and request.POST.get("aktion") == "indikator_anlegen":
         # Create the indicator, then show the same mapping again with it chosen (nothing is imported yet).
+        create = IndicatorCreateForm(request.POST)
         try:
-            new = indicator_create(actor=request.user, title=request.POST.get("neu_titel", ""),
-                                   unit=request.POST.get("neu_einheit", ""),
-                                   kind=request.POST.get("neu_art", IndicatorKind.VALUE),
-                                   source=request.POST.get("neu_quelle", ""), licence=request.POST.get("neu_lizenz", ""))
+            if not create.is_valid():
+                raise AtlasError(form_error_text(create))
+            new = indicator_create(actor=request.user, **create.create_kwargs())
         except AtlasError as exc:
             ctx["error"] = str(exc)
         else:
@@ -164,17 +132,19 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
             ctx["post"] = post
             ctx["created"] = new
         return render(request, "atlas/import_values.html", ctx, status=400 if ctx["error"] else 200)
-    if request.method == "POST":
+    if form is not None:
         try:
-            mapping = _mapping_from_post(request.POST, table, indicators)
+            if not form.is_valid():
+                raise AtlasError(form_error_text(form))
+            mapping = form.mapping(indicators)
             # Large CSV files take the PostgreSQL COPY path; everything else (and every rejection) the Python one.
             ctx["result"] = values_import_csv(
                 data=raw, mapping=mapping, encoding=encoding, actor=request.user,
-                replace_all=bool(request.POST.get("ersetzen")), confirm=request.POST.get("bestaetigung", ""),
-                file_name=_name(token),
+                replace_all=form.cleaned_data["ersetzen"], confirm=form.cleaned_data["bestaetigung"],
+                file_name=file_name,
             )
             ctx["level_plural"] = mapping.level.name_plural or mapping.level.name
-            _drop(token)
+            _drop(request, token)
         except ReplaceNotConfirmed as exc:
             # Not an error: the planner sees the list and confirms (or goes back). Nothing was changed.
             ctx["plan"] = exc.plan
@@ -191,20 +161,24 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
 def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
     try:
-        encoding = request.GET.get("kodierung") or request.POST.get("kodierung") or "auto"
-        bf = read_boundaries(_load(token), encoding=encoding)
-    except AtlasError as exc:
-        return render(request, "atlas/import_upload.html", {"error": str(exc)}, status=400)
-    ctx = {"token": token, "bf": bf, "fields": bf.fields, "levels": _levels(), "error": "", "problems": [],
-           "regions": Region.objects.order_by("name"), "kinds": IndicatorKind.choices,
-           "report": None, "post": request.POST, "n": len(bf.features),
-           "sample": [p for p, _g in bf.features[:5]]}
+        encoding = _encoding(request)
+        raw, _file_name = _open(request, token)
+        bf = read_boundaries(raw, encoding=encoding)
+    except (AtlasError, UploadError) as exc:
+        return _upload_page(request, str(exc))
+    ctx: dict[str, Any] = {
+        "token": token, "bf": bf, "fields": bf.fields, "levels": _levels(), "error": "", "problems": [],
+        "regions": Region.objects.order_by("name"), "kinds": IndicatorKind.choices,
+        "report": None, "post": request.POST, "n": len(bf.features),
+        "sample": [p for p, _g in bf.features[:5]]}
     if request.method == "POST" and request.POST.get("aktion") == "ebene_anlegen":
+        create = AreaLevelCreateForm(request.POST)
         try:
-            region = Region.objects.filter(pk=request.POST.get("neu_region") or 0).first()
-            new_level = area_level_create(actor=request.user, name=request.POST.get("neu_ebene", ""),
-                                          name_plural=request.POST.get("neu_ebene_mehrzahl", ""), region=region,
-                                          region_name=request.POST.get("neu_region_name", ""))
+            if not create.is_valid():
+                raise AtlasError(form_error_text(create))
+            d = create.cleaned_data
+            new_level = area_level_create(actor=request.user, name=d["neu_ebene"], name_plural=d["neu_ebene_mehrzahl"],
+                                          region=d["neu_region"], region_name=d["neu_region_name"])
         except AtlasError as exc:
             ctx["error"] = str(exc)
         else:
@@ -215,28 +189,26 @@ def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
             ctx["created"] = new_level
         return render(request, "atlas/import_boundaries.html", ctx, status=400 if ctx["error"] else 200)
     if request.method == "POST":
+        form = BoundariesMappingForm(request.POST)
         try:
-            level = AreaLevel.objects.get(pk=int(request.POST.get("ebene", "0")))
-            raw = request.POST.get("gueltig_ab", "").strip()
-            valid_from = dt.date.fromisoformat(raw) if raw else None
-            code_field, name_field = request.POST.get("schluessel", ""), request.POST.get("name", "")
+            if not form.is_valid():
+                raise AtlasError(form_error_text(form))
+            d = form.cleaned_data
+            level: AreaLevel = d["ebene"]
+            code_field, name_field = d["schluessel"], d["name"]
             if not bf.fields and len(bf.features) == 1:
-                bf = boundary_file_named(bf, code=request.POST.get("schluessel_wert", ""),
-                                         name=request.POST.get("name_wert", ""))
+                bf = boundary_file_named(bf, code=d["schluessel_wert"], name=d["name_wert"])
                 code_field, name_field = "Schlüssel", "Name"
             ctx["report"] = boundaries_import(
-                level=level, boundary_file=bf, code_field=code_field,
-                name_field=name_field, parent_field=request.POST.get("oberes", ""),
-                valid_from=valid_from, source=request.POST.get("quelle", ""), actor=request.user,
+                level=level, boundary_file=bf, code_field=code_field, name_field=name_field,
+                parent_field=d["oberes"], valid_from=form.valid_from(), source=d["quelle"], actor=request.user,
             )
             invalidate(level.id)
-            _drop(token)
+            _drop(request, token)
         except ImportRejected as exc:
             ctx["error"], ctx["problems"] = str(exc), exc.problems
-        except (AtlasError, ValueError) as exc:
-            ctx["error"] = str(exc) if isinstance(exc, AtlasError) else _("Ungültige Eingabe: %(e)s") % {"e": exc}
-        except AreaLevel.DoesNotExist:
-            ctx["error"] = _("Bitte eine Gebietsebene wählen.")
+        except AtlasError as exc:
+            ctx["error"] = str(exc)
     return render(request, "atlas/import_boundaries.html", ctx, status=400 if ctx["error"] else 200)
 
 

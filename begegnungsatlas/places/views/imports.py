@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from begegnungsatlas.core.typing import signed_in_user
+from begegnungsatlas.core.uploads import UploadError, upload_delete, upload_open, upload_store, upload_update
 
 from ..forms_import import ConfirmForm, MappingForm, UploadForm
 from ..permissions import can_import
@@ -27,13 +28,13 @@ from ..services.imports import (
     places_import,
     read_source,
 )
-from ..services.imports.uploads import upload_delete, upload_open, upload_store, upload_update
 
 PREVIEW_ROWS = 500
+UPLOADS = "places-import"  # the purpose in core.uploads
 
 
 def _load(request: HttpRequest, token: str) -> tuple[Any, dict[str, Any]]:
-    path, meta = upload_open(token, user_id=signed_in_user(request).pk)
+    path, meta = upload_open(token, purpose=UPLOADS, user_id=signed_in_user(request).pk)
     table = read_source(path, format=meta.get("format"), delimiter=meta.get("delimiter") or None,
                         encoding=meta.get("encoding") or None)
     return table, meta
@@ -58,14 +59,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         meta = {"name": data["file"].name[:200], "format": form.detected_format, "target": data["target"],
                 "layer": data.get("layer", ""), "layer_name": data.get("layer_name", ""),
                 "source": data.get("source", ""), "delimiter": delimiter, "encoding": data["encoding"]}
-        token = upload_store(chunks=data["file"].chunks(), user_id=signed_in_user(request).pk, meta=meta)
+        token = upload_store(purpose=UPLOADS, chunks=data["file"].chunks(), user_id=signed_in_user(request).pk, meta=meta)
         try:
             table, _meta = _load(request, token)
-        except ImportFileError as exc:
-            upload_delete(token, user_id=signed_in_user(request).pk)
+        except (ImportFileError, UploadError) as exc:
+            upload_delete(token, purpose=UPLOADS, user_id=signed_in_user(request).pk)
             form.add_error("file", str(exc))
         else:
-            upload_update(token, user_id=signed_in_user(request).pk,
+            upload_update(token, purpose=UPLOADS, user_id=signed_in_user(request).pk,
                           mapping=default_mapping(table, target=data["target"]))
             return redirect("places_import:mapping", token=token)
     return render(request, "places/import/upload.html", {"form": form})
@@ -76,13 +77,13 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
     try:
         table, meta = _load(request, token)
-    except ImportFileError as exc:
+    except (ImportFileError, UploadError) as exc:
         messages.error(request, str(exc))
         return redirect("places_import:upload")
     form = MappingForm(request.POST or None, table=table, target=meta.get("target", "places"),
                        initial_mapping=meta.get("mapping") or {})
     if request.method == "POST" and form.is_valid():
-        upload_update(token, user_id=signed_in_user(request).pk, mapping=form.mapping())
+        upload_update(token, purpose=UPLOADS, user_id=signed_in_user(request).pk, mapping=form.mapping())
         return redirect("places_import:preview", token=token)
     fields = CONTEXT_FIELDS if meta.get("target") == "context" else PLACE_FIELDS
     rows = [(form[name], table.sample(meta.get("mapping", {}).get(name, "") or "")) for name in fields]
@@ -97,7 +98,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
     try:
         table, meta = _load(request, token)
-    except ImportFileError as exc:
+    except (ImportFileError, UploadError) as exc:
         messages.error(request, str(exc))
         return redirect("places_import:upload")
     form = ConfirmForm(request.POST or None)
@@ -108,18 +109,18 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
                           duplicate_action=form.cleaned_data["duplicate_action"])
         except ImportAborted as exc:
             error, result = str(exc), exc.result
-        except ImportFileError as exc:
+        except (ImportFileError, UploadError) as exc:
             error = str(exc)
             result = None
         else:
-            upload_delete(token, user_id=signed_in_user(request).pk)
+            upload_delete(token, purpose=UPLOADS, user_id=signed_in_user(request).pk)
             return render(request, "places/import/done.html", {"result": result, "meta": meta})
     else:
         try:
             result = _run(request, table, meta, dry_run=True,
                           duplicate_action=request.GET.get("duplicates", "skip") if request.GET.get(
                               "duplicates") in {"skip", "update"} else "skip")
-        except ImportFileError as exc:
+        except (ImportFileError, UploadError) as exc:
             messages.error(request, str(exc))
             return redirect("places_import:mapping", token=token)
     return render(request, "places/import/preview.html", {
@@ -131,7 +132,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
     can_import(request.user).enforce()
-    upload_delete(token, user_id=signed_in_user(request).pk)
+    upload_delete(token, purpose=UPLOADS, user_id=signed_in_user(request).pk)
     messages.info(request, _("Der Import wurde abgebrochen; die hochgeladene Datei ist gelöscht."))
     return redirect(reverse("places_import:upload"))
 
