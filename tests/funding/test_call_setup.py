@@ -21,6 +21,7 @@ from begegnungsatlas.funding.services.calls import (
     call_setup_update,
 )
 from begegnungsatlas.funding.workflow import State
+from tests.conftest import login_redirect
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -324,7 +325,7 @@ def test_draft_call_attachment_is_not_public(client: Any, office: Any, storage: 
                 {"file": SimpleUploadedFile("entwurf.pdf", PDF)})
     document = Document.objects.get(call=call)
     client.logout()
-    assert client.get(reverse("funding:document", args=[document.pk])).status_code == 403
+    assert login_redirect(client.get(reverse("funding:document", args=[document.pk])))
 
 
 def test_only_planners_set_up_calls(client: Any, open_call: Call, storage: Path, applicant: Any, reviewer: Any,
