@@ -256,3 +256,95 @@ class ContractForm(forms.Form):
     starts_on = IsoDateField(label=_("Laufzeit von"))
     ends_on = IsoDateField(label=_("Laufzeit bis"))
     signature_status = forms.ChoiceField(label=_("Unterschriften"), choices=SignatureStatus.choices)
+
+
+# --- rows, scores and decisions (no hand-parsed POST in the views) ------------------------------------------------
+
+
+class ActorRowForm(forms.Form):
+    """One row of the actors table of an application (``application_update`` checks kinds and statuses)."""
+
+    name = forms.CharField(required=False)
+    kind = forms.CharField(required=False)
+    status = forms.CharField(required=False)
+    role = forms.CharField(required=False)
+
+
+ActorFormSet = forms.formset_factory(ActorRowForm, extra=0, max_num=60, absolute_max=60)
+
+
+class PartyRowForm(forms.Form):
+    """One party of a cooperation contract."""
+
+    name = forms.CharField(required=False)
+    kind = forms.CharField(required=False)
+    responsibilities = forms.CharField(required=False)
+    tasks = forms.CharField(required=False)
+    duties = forms.CharField(required=False)
+    signed_on = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                                error_messages={"invalid": _("Unterschriftsdatum bitte als Datum angeben.")})
+
+
+PartyFormSet = forms.formset_factory(PartyRowForm, extra=0, max_num=30, absolute_max=30)
+
+
+def formset_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
+    """The rows of a valid formset, every field present (an untouched extra row gives empty values)."""
+    names = list(formset.form.base_fields)
+    return [{k: form.cleaned_data.get(k, None if k == "signed_on" else "") for k in names} for form in formset.forms]
+
+
+class ReviewForm(forms.Form):
+    """Points and reasons per criterion; ``submit`` hands the review in (after the confirmation step)."""
+
+    submit = forms.TypedChoiceField(choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1", required=False)
+
+    def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            message = _("„%(c)s“: Punkte als ganze Zahl.") % {"c": c.name}
+            self.fields[f"points-{c.pk}"] = forms.IntegerField(
+                required=False, min_value=0, label="", error_messages={"invalid": message, "min_value": message})
+            self.fields[f"reason-{c.pk}"] = forms.CharField(required=False, strip=False)
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {c.pk: (self.cleaned_data[f"points-{c.pk}"], self.cleaned_data[f"reason-{c.pk}"]) for c in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    """The selection decision: which applications are funded, which deferred, the reasons, and the confirmation."""
+
+    selected = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    deferred = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, applications: list[Application], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applications = applications
+        choices = [(str(a.pk), a.reference) for a in applications]
+        for name in ("selected", "deferred"):
+            cast(forms.TypedMultipleChoiceField, self.fields[name]).choices = choices
+        for a in applications:
+            self.fields[f"reason-{a.pk}"] = forms.CharField(required=False)
+
+    def reasons(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data.get(f"reason-{a.pk}", "") for a in self.applications}
+
+
+class TransitionForm(NoteForm):
+    to = forms.CharField()
+
+
+class CallStatusForm(forms.Form):
+    status = forms.CharField(required=False)
+
+
+class ApplyForm(forms.Form):
+    """An operator applies on behalf of a Kommune (Kommune editors apply for their own)."""
+
+    kommune: forms.ModelChoiceField[Area] = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args: Any, kommunen: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Area]", self.fields["kommune"]).queryset = kommunen

@@ -51,7 +51,8 @@ def test_applicant_path_in_the_browser_layer(client, open_call, applicant):
     assert "Name des Ortes der Begegnung" in page
     data = {"title": "Treff", "place_mode": "new", "location": "Markt 1", "concept": "x" * 60,
             "target_groups": [], "staff_hours_per_week": "5", "volunteers": "3", "own_funds_cents": "1,500.00",
-            "contact_name": "A", "contact_email": "a@example.org", "actor-count": "1", "actor-0-name": "Verein",
+            "contact_name": "A", "contact_email": "a@example.org", "actor-TOTAL_FORMS": "1", "actor-INITIAL_FORMS": "0",
+            "actor-0-name": "Verein",
             "actor-0-kind": "verein", "actor-0-status": "current"}
     page = client.post(reverse("funding:application_edit", args=[application.pk]), data).content.decode()
     assert "mehrdeutig" in page

@@ -18,7 +18,17 @@ from begegnungsatlas.places.models import OrganisationKind, Place, PlaceStatus
 
 from .. import letters, rules, selectors
 from ..errors import FundingError
-from ..forms import ApplicationForm, AssignForm, AttachmentForm, NoteForm, ScreeningForm
+from ..forms import (
+    ActorFormSet,
+    ApplicationForm,
+    ApplyForm,
+    AssignForm,
+    AttachmentForm,
+    NoteForm,
+    ScreeningForm,
+    TransitionForm,
+    formset_rows,
+)
 from ..models import ActorStatus, Application, Call
 from ..permissions import (
     can_apply,
@@ -49,7 +59,8 @@ def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
     can_apply(request.user, call).enforce()
     kommune = None
     if signed_in_user(request).role == Role.OPERATOR:
-        kommune = kommunen().filter(pk=request.POST.get("kommune") or 0).first()
+        form = ApplyForm(request.POST, kommunen=kommunen())
+        kommune = form.cleaned_data["kommune"] if form.is_valid() else None
     try:
         application = services.application_create(actor=request.user, call=call, kommune=kommune)
     except FundingError as exc:
@@ -109,13 +120,6 @@ def _places_for(application: Application) -> QuerySet[Place]:
             .order_by("status", "name"))
 
 
-def _actor_rows(request: HttpRequest, n: int) -> list[dict[str, str]]:
-    rows = []
-    for i in range(n):
-        rows.append({k: request.POST.get(f"actor-{i}-{k}", "").strip() for k in ("name", "kind", "status", "role")})
-    return rows
-
-
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_login(request.user).enforce()
     application = _get(request, pk)
@@ -123,9 +127,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     places = _places_for(application)
     if request.method == "POST":
         form = ApplicationForm(request.POST, places=places)
-        n = min(int(request.POST.get("actor-count", "0") or 0), 60)
-        actor_rows = _actor_rows(request, n)
-        if form.is_valid():
+        actor_forms = ActorFormSet(request.POST, prefix="actor")
+        actors_valid = actor_forms.is_valid()
+        actor_rows = formset_rows(actor_forms) if actors_valid else []
+        if form.is_valid() and actors_valid:
             d = dict(form.cleaned_data)
             place, target_groups = d.pop("place"), d.pop("target_groups")
             try:
@@ -135,7 +140,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("Gespeichert."))
-                if request.POST.get("then") == "submit":
+                if "then" in request.POST and request.POST["then"] == "submit":  # which button was pressed
                     return redirect(reverse("funding:application", args=[pk]) + "#einreichen")
                 return redirect("funding:application_edit", pk=pk)
         else:
@@ -144,10 +149,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ApplicationForm(initial=ApplicationForm.initial_for(application), places=places)
         actor_rows = [{"name": a.name, "kind": a.kind, "status": a.status, "role": a.role}
                       for a in application.actors.all()]
-    actor_rows = actor_rows + [{"name": "", "kind": "", "status": "", "role": ""}] * ACTOR_ROWS_EXTRA
+    actor_rows = [r for r in actor_rows if any(r.values())] + [{"name": "", "kind": "", "status": "", "role": ""}] * ACTOR_ROWS_EXTRA
     application.refresh_from_db()
     return render(request, "funding/application_form.html", {
         "application": application, "form": form, "actor_rows": actor_rows,
+        "actor_management": ActorFormSet(initial=actor_rows, prefix="actor").management_form,
         "kinds": OrganisationKind.choices, "statuses": ActorStatus.choices,
         "missing": rules.missing_items(application),
         "deadline": rules.effective_deadline(application.call, application.kommune_id)[0],
@@ -173,7 +179,8 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     require_login(request.user).enforce()
     application = _get(request, pk)
-    to = request.POST.get("to", "")
+    form = TransitionForm(request.POST)
+    to = form.cleaned_data["to"] if form.is_valid() else ""
     if to not in State.values:
         raise Http404
     decision = can_transition(request.user, application, to)
@@ -188,7 +195,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             % {"ref": application.reference, "label": step.label, "state": label})) is not None:
         return page
     return run(request, lambda: services.application_transition(
-        actor=request.user, application=application, to=to, note=request.POST.get("note", "")),
+        actor=request.user, application=application, to=to, note=form.cleaned_data["note"]),
         success=_("Neuer Status: %(state)s.") % {"state": label}, back=back)
 
 

@@ -24,6 +24,7 @@ from ..forms import (
     CallCreateForm,
     CallForm,
     CallSetupForm,
+    CallStatusForm,
     CriterionFormSet,
     ExtensionForm,
 )
@@ -114,8 +115,9 @@ def call_status(request: HttpRequest, pk: int) -> HttpResponse:
     require_login(request.user).enforce()
     call = get_object_or_404(Call, pk=pk)
     can_manage(request.user).enforce()
-    return run(request, lambda: call_services.call_set_status(actor=request.user, call=call,
-                                                              status=request.POST.get("status", "")),
+    form = CallStatusForm(request.POST)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    return run(request, lambda: call_services.call_set_status(actor=request.user, call=call, status=status),
                success=_("Status geändert."), back=reverse("funding:call", args=[call.pk]))
 
 

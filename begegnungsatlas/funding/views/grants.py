@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +14,7 @@ from begegnungsatlas.core.permissions import require_login
 
 from .. import letters, selectors
 from ..errors import FundingError
-from ..forms import ContractForm, PayForm, VoucherForm
+from ..forms import ContractForm, NoteForm, PartyFormSet, PayForm, VoucherForm, formset_rows
 from ..models import Grant, Voucher
 from ..money import format_eur
 from ..permissions import can_manage, can_upload_voucher, can_view_grant
@@ -39,12 +37,14 @@ def _render_detail(request: HttpRequest, grant: Grant, *, voucher_form: VoucherF
     """The grant page; after a refused upload with the bound voucher form, so what was typed stays."""
     office = bool(can_manage(request.user))
     contract = getattr(grant, "contract", None)
+    parties = list(contract.parties.all()) if contract else []
     return render(request, "funding/grant_detail.html", {
         "grant": grant, "application": grant.application, "lines": grant.lines.all(), "vouchers": grant.vouchers.all(),
         "office": office, "may_upload": bool(can_upload_voucher(request.user, grant)),
         "voucher_form": voucher_form or VoucherForm(grant=grant, initial={"date": timezone.localdate()}),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
-        "contract": contract, "parties": contract.parties.all() if contract else [],
+        "contract": contract, "parties": parties,
+        "party_management": PartyFormSet(initial=[{} for _p in parties], prefix="party").management_form,
         "contract_form": ContractForm(initial={f: getattr(contract, f) for f in ContractForm.base_fields})
         if contract and office else None,
         "bookings": [b for line in grant.lines.all() for b in line.bookings.select_related("by", "voucher")],
@@ -94,8 +94,9 @@ def voucher_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             % {"voucher": voucher, "amount": format_eur(voucher.amount_cents)})) is not None:
         return page
     if action == "check":
-        return run(request, lambda: services.voucher_check(actor=request.user, voucher=voucher,
-                                                           note=request.POST.get("note", "")),
+        note = NoteForm(request.POST)
+        text = note.cleaned_data["note"] if note.is_valid() else ""
+        return run(request, lambda: services.voucher_check(actor=request.user, voucher=voucher, note=text),
                    success=_("Beleg geprüft."), back=back)
     if action == "approve":
         return run(request, lambda: services.voucher_approve(actor=request.user, voucher=voucher),
@@ -123,17 +124,12 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect(back)
-    n = min(int(request.POST.get("party-count", "0") or 0), 30)
-    parties: list[dict[str, Any]] = [{k: request.POST.get(f"party-{i}-{k}", "").strip()
-                for k in ("name", "kind", "responsibilities", "tasks", "duties", "signed_on")} for i in range(n)]
-    try:
-        from datetime import date
-
-        for p in parties:
-            p["signed_on"] = date.fromisoformat(p["signed_on"]) if p["signed_on"] else None
-    except ValueError:
-        messages.error(request, _("Unterschriftsdatum bitte als Datum angeben."))
+    party_forms = PartyFormSet(request.POST, prefix="party")
+    if not party_forms.is_valid():
+        problems = [str(e) for f in party_forms.forms for errs in f.errors.values() for e in errs]
+        messages.error(request, " ".join(problems + [str(e) for e in party_forms.non_form_errors()]))
         return redirect(back)
+    parties = formset_rows(party_forms)
     try:
         services.contract_update(actor=request.user, contract=grant.contract, data=form.cleaned_data,
                                  parties=parties)

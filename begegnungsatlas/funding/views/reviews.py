@@ -13,10 +13,11 @@ from begegnungsatlas.core.permissions import require_login
 
 from .. import selectors
 from ..errors import FundingError
+from ..forms import NoteForm, ReviewForm
 from ..models import ReviewAssignment
 from ..permissions import can_review
 from ..services.reviews import conflict_declare, review_save
-from ._common import confirm_step, run
+from ._common import confirm_step, form_errors, run
 
 
 def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
@@ -32,19 +33,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     application = assignment.application
     criteria = list(application.call.criteria.all())
+    form = ReviewForm(request.POST if request.method == "POST" else None, criteria=criteria)
     if request.method == "POST":
         can_review(request.user, assignment).enforce()
-        scores = {}
-        problems = []
-        for c in criteria:
-            raw = request.POST.get(f"points-{c.pk}", "").strip()
-            if raw and not raw.isdigit():
-                problems.append(_("„%(c)s“: Punkte als ganze Zahl.") % {"c": c.name})
-                continue
-            scores[c.pk] = (int(raw) if raw else None, request.POST.get(f"reason-{c.pk}", ""))
-        submit = request.POST.get("submit") == "1"
-        if problems:
-            messages.error(request, " ".join(problems))
+        valid = form.is_valid()
+        submit = valid and bool(form.cleaned_data["submit"])
+        if not valid:
+            messages.error(request, form_errors(form))
         elif submit and (page := confirm_step(
                 request, title=_("Bewertung abgeben"), action_label=_("Bewertung endgültig abgeben"),
                 back=reverse("funding:review", args=[pk]),
@@ -53,7 +48,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             return page
         else:
             try:
-                review_save(actor=request.user, assignment=assignment, scores=scores, submit=submit)
+                review_save(actor=request.user, assignment=assignment, scores=form.scores(), submit=submit)
             except FundingError as exc:
                 messages.error(request, str(exc))
             else:
@@ -61,9 +56,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("funding:review", pk=pk)
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [{"criterion": c, "score": existing.get(c.pk),
-             "points": request.POST.get(f"points-{c.pk}") if request.method == "POST" else
+             "points": form.data.get(f"points-{c.pk}") if form.is_bound else
              (existing[c.pk].points if c.pk in existing else ""),
-             "reason": request.POST.get(f"reason-{c.pk}") if request.method == "POST" else
+             "reason": form.data.get(f"reason-{c.pk}") if form.is_bound else
              (existing[c.pk].reason if c.pk in existing else "")} for c in criteria]
     total = selectors.weighted_total(list(existing.values()), {c.pk: c.weight for c in criteria})
     return render(request, "funding/review.html", {
@@ -83,7 +78,8 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
             text=_("Sie erklären sich für die Bewerbung %(ref)s als befangen. Danach können Sie sie weder lesen "
                    "noch bewerten.") % {"ref": assignment.application.reference})) is not None:
         return page
+    note = NoteForm(request.POST)
     return run(request, lambda: conflict_declare(actor=request.user, assignment=assignment,
-                                                 note=request.POST.get("note", "")),
+                                                 note=note.cleaned_data["note"] if note.is_valid() else ""),
                success=_("Befangenheit erklärt. Die Bewerbung ist für Sie jetzt gesperrt."),
                back=reverse("funding:index"))

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..errors import FundingError
-from ..forms import SelectionParamsForm
+from ..forms import DecisionForm, SelectionParamsForm
 from ..models import Call
 from ..permissions import can_manage, can_read_all
 from ..services.selection import selection_decide
+from ._common import form_errors
 
 
 def selection(request: HttpRequest, pk: int) -> HttpResponse:
@@ -30,14 +31,20 @@ def selection(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Ungültige Parameter; es gelten die Voreinstellungen."))
         params = SelectionParamsForm()
     result = selectors.selection(call, penalty=penalty, radius_km=radius, one_per_kommune=one)
+    confirm_checked = False
     if request.method == "POST":
         can_manage(request.user).enforce()
-        selected = [int(x) for x in request.POST.getlist("selected") if x.isdigit()]
-        deferred = [int(x) for x in request.POST.getlist("deferred") if x.isdigit()]
-        reasons = {a.pk: request.POST.get(f"reason-{a.pk}", "")
-                   for a in [s.application for s in result["ranking"]] + result["unscored"]}
+        decision = DecisionForm(request.POST, applications=[s.application for s in result["ranking"]]
+                                + list(result["unscored"]))
+        valid = decision.is_valid()
+        selected = decision.cleaned_data.get("selected", []) if valid else []
+        deferred = decision.cleaned_data.get("deferred", []) if valid else []
+        reasons = decision.reasons() if valid else {}
+        confirm_checked = valid and decision.cleaned_data["confirm"]
         try:
-            if request.POST.get("confirm") != "1":
+            if not valid:
+                raise FundingError(form_errors(decision))
+            if not confirm_checked:
                 raise FundingError(_("Bitte bestätigen Sie, dass die Entscheidung endgültig ist und die Bescheide "
                                      "versandt werden. Es wurde nichts gespeichert."))
             selection_decide(actor=request.user, call=call, selected=selected, reasons=reasons, deferred=deferred,
@@ -56,7 +63,7 @@ def selection(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/selection.html", {
         "call": call, "params": params, "result": result, "penalty": penalty, "radius": radius, "one": one,
         "may_manage": bool(can_manage(request.user)), "rows": rows,
-        "confirm_checked": request.method == "POST" and request.POST.get("confirm") == "1",
+        "confirm_checked": confirm_checked,
     })
 
 
