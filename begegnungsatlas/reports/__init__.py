@@ -4,6 +4,6 @@ Templates are ``.typ`` files shipped as package data in ``reports/templates``; t
 string (``sys.inputs.data``), so templates never see Python objects and text is never spliced into markup.
 """
 
-from .pdf import ReportError, render_pdf
+from .pdf import ReportError, render_pdf, render_png
 
-__all__ = ["ReportError", "render_pdf"]
+__all__ = ["ReportError", "render_pdf", "render_png"]

@@ -88,7 +88,9 @@ class RenameForm(forms.Form):
 
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(choices=[("sozialraumbericht", _("Sozialraumbericht")), ("datencheck", _("Datencheck"))],
-                             label=_("Bericht"))
+                             label=_("Bericht"),
+                             help_text=_("Der Datencheck zeigt die Altersstruktur aus einem eingespielten "
+                                         "Bevölkerungsraster mit Altersklassen (Lückenanalyse, z. B. Zensus 2011)."))
     title = forms.CharField(max_length=200, label=_("Titel"))
     indicators = forms.ModelMultipleChoiceField(
         Indicator.objects.filter(is_internal=False).order_by("sort", "title"), to_field_name="slug",

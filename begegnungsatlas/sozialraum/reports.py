@@ -24,6 +24,7 @@ from begegnungsatlas.reports import render_pdf
 
 from .errors import SozialraumError
 from .models import Report, SozialraumLevel
+from .services.age import AGE_CLASSES, CHANGE_COVERAGE, AreaAge, age_note, age_structure_for_region
 
 PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
            "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6"]
@@ -153,14 +154,21 @@ def sozialraumbericht_data(sr: SozialraumLevel, options: dict[str, Any],
                             _cell_text(k, ind.decimals), _fmt(diff, ind.decimals) if diff is not None else "–"])
             ts = [(p, series[ind.pk][p].get(area.pk, Cell(None)).value) for p in series[ind.pk]]
             if len(ts) > 1:
-                charts.append(str(line_chart_svg(ts, title=ind.title, unit=ind.unit, decimals=ind.decimals,
-                                                 width=420, height=150)))
+                charts.append({
+                    "svg": str(line_chart_svg(ts, title=ind.title, unit=ind.unit, decimals=ind.decimals,
+                                              width=420, height=150)),
+                    "alt": _("Zeitreihe %(indicator)s in %(name)s: %(values)s") % {
+                        "indicator": ind.title, "name": area.name,
+                        "values": "; ".join(f"{p} {_fmt(v, ind.decimals)}" for p, v in ts)},
+                })
         chapters.append({
             "code": area.code, "name": area.name,
             "units": list(Area.objects.filter(pk__in=area.memberships.values_list("unit_id", flat=True))
                           .order_by("name").values_list("name", flat=True)),
             "locator": map_svg(geoms, fills=["#c0392b" if j == idx else "#dddddd" for j in range(len(areas))],
                                title=_("Lage von %(name)s") % {"name": area.name}, width=260, height=200),
+            "locator_alt": _("Karte: Lage von %(name)s (rot) unter den %(n)s Sozialräumen") % {
+                "name": area.name, "n": len(areas)},
             "profile": profile, "charts": charts, "places": sorted(inside)[:40], "places_total": len(inside),
         })
         progress(40 + int(50 * (idx + 1) / len(areas)), _("Kapitel %(name)s …") % {"name": area.name})
@@ -176,6 +184,8 @@ def sozialraumbericht_data(sr: SozialraumLevel, options: dict[str, Any],
         "base": level.composed_of.name_plural or level.composed_of.name if level.composed_of else "",
         "overview": map_svg(geoms, fills=fills, labels=[a.code for a in areas],
                             title=_("Übersicht der Sozialräume")),
+        "overview_alt": _("Karte der %(n)s Sozialräume mit ihren Schlüsseln: %(list)s") % {
+            "n": len(areas), "list": ", ".join(f"{a.code} {a.name}" for a in areas)},
         "legend": [[a.code, a.name, f] for a, f in zip(areas, fills, strict=True)],
         "key_header": key_header, "key_rows": key_rows, "chapters": chapters,
         "kreis": top.name if top else "",
@@ -185,9 +195,38 @@ def sozialraumbericht_data(sr: SozialraumLevel, options: dict[str, Any],
     }
 
 
+def _age_section(row: AreaAge | None, population_title: str) -> dict[str, Any] | None:
+    """The age table of one area for the template (``None``: the grid has no cell in the area)."""
+    if row is None or row.grid is None:
+        return None
+    grid, later, points = row.grid, row.later, row.change_points
+    header = [_("Altersgruppe"), _("Personen %(year)s") % {"year": grid.period},
+              _("Anteil %(year)s") % {"year": grid.period}]
+    if later is not None:
+        header.append(_("Anteil %(period)s") % {"period": later.period})
+        header.append(_("Veränderung (Pp.)"))
+    rows = []
+    for i, (_key, label) in enumerate(AGE_CLASSES):
+        cells = [label, _fmt(grid.counts[i], 0), _fmt(grid.shares[i], 1) + " %"]
+        if later is not None:
+            cells.append(_fmt(later.shares[i], 1) + " %")
+            cells.append(_fmt(points[i], 1) if points is not None else "–")
+        rows.append(cells)
+    total = [_("Insgesamt"), _fmt(grid.total, 0), "100 %"]
+    if later is not None:
+        total += ["100 %", ""]
+    rows.append(total)
+    cov = row.coverage
+    coverage = (_("Das Raster summiert sich auf %(cov)s %% der Einwohner:innen (%(pop)s laut %(indicator)s).")
+                % {"cov": _fmt(100 * cov, 0), "pop": _fmt(row.population, 0), "indicator": population_title}
+                if cov is not None else _("Abdeckung nicht bestimmbar: keine Einwohnerzahl für dieses Gebiet."))
+    return {"header": header, "rows": rows, "coverage": coverage, "note": age_note(row),
+            "later_source": later.source if later is not None else ""}
+
+
 def datencheck_data(sr: SozialraumLevel, options: dict[str, Any],
                     progress: Callable[[int, str], None]) -> dict[str, Any]:
-    """The Kreis and each Kommune: population, age structure where available, the chosen indicators and change."""
+    """The Kreis and each Kommune: the chosen indicators with their change, the age structure from the grid."""
     inds = _indicators(options)
     p_from, p_to = str(options.get("period_from", "")), str(options.get("period_to", ""))
     region = sr.level.region
@@ -196,7 +235,10 @@ def datencheck_data(sr: SozialraumLevel, options: dict[str, Any],
     if muni is None or top is None:
         raise SozialraumError(_("Die Region hat keine Ebene der Kommunen."))
     kommunen = list(Area.objects.filter(level=muni, valid_to__isnull=True).order_by("name"))
-    age = [i for i in Indicator.objects.filter(slug__startswith="alter_", slug__endswith="_anteil").order_by("sort")]
+    ages = age_structure_for_region(region=region, population_indicator=sr.population_indicator,
+                                    population_period=sr.population_period)
+    age_by_area = {r.area_id: r for r in [*([ages.kreis] if ages.kreis else []), *ages.kommunen]}
+    population_title = sr.population_indicator.title if sr.population_indicator else ""
     sections = []
     rows_areas = [(top, top.level), *[(k, muni) for k in kommunen]]
     cache: dict[tuple[int, int, str], dict[int, Cell]] = {}
@@ -220,17 +262,31 @@ def datencheck_data(sr: SozialraumLevel, options: dict[str, Any],
                          f"{_cell_text(a, ind.decimals)} ({periods[0]})",
                          f"{_cell_text(b, ind.decimals)} ({periods[-1]})",
                          _fmt(change, ind.decimals) if change is not None else "–"])
-        age_rows = []
-        for ind in age:
-            for period in indicator_periods(ind)[-1:]:
-                c = cell(ind, level, period, area)
-                if c is not None and c.ok:
-                    age_rows.append([ind.title, _cell_text(c, ind.decimals), period])
-        sections.append({"name": area.name, "is_kreis": n == 0, "rows": rows, "age": age_rows})
+        sections.append({"name": area.name, "is_kreis": n == 0, "rows": rows,
+                         "age": _age_section(age_by_area.get(area.pk), population_title)})
         progress(10 + int(80 * (n + 1) / len(rows_areas)), _("%(name)s …") % {"name": area.name})
+    grid = ages.grid
+    sources = _sources(inds)
+    if grid is not None:
+        sources.append([grid.source, grid.licence or _("Lizenz nicht angegeben")])
+    later = {(r.later.source, r.later.licence) for r in age_by_area.values() if r.later is not None and r.later.source}
+    sources += [[s, lic or _("Lizenz nicht angegeben")] for s, lic in sorted(later)]
+    if grid is None:
+        age_intro = _("Für die Region ist kein Bevölkerungsraster mit Altersklassen eingespielt (Lückenanalyse → "
+                      "Raster, z. B. Zensus 2011, 1 km); deshalb fehlen die Altersgruppen.")
+    else:
+        age_intro = _("Altersgruppen aus dem Raster „%(grid)s“ (%(year)s, %(size)s m): jede Zelle zählt für die "
+                      "Kommune, in der ihr Mittelpunkt liegt. Abdeckung = Summe der Zellen geteilt durch die "
+                      "Einwohnerzahl (%(indicator)s); sie enthält auch die Entwicklung zwischen beiden Zeitpunkten. "
+                      "Eine Veränderung wird nur bei einer Abdeckung von %(lo)s bis %(hi)s %% ausgewiesen. %(note)s") % {
+            "grid": grid.name, "year": grid.data_year, "size": grid.cell_size_m,
+            "indicator": population_title or _("keine gewählt"), "lo": f"{100 * CHANGE_COVERAGE[0]:.0f}",
+            "hi": f"{100 * CHANGE_COVERAGE[1]:.0f}", "note": grid.note}
     return {
         "title": options.get("title") or _("Datencheck"), "region": region.name, "period": f"{p_from} – {p_to}",
-        "is_example": sr.is_example, "sections": sections, "sources": _sources(inds),
+        "is_example": sr.is_example, "sections": sections, "sources": sources, "age_intro": age_intro,
+        "age_missing": _("Das Raster hat keine Zelle, deren Mittelpunkt in diesem Gebiet liegt.")
+        if grid is not None else _("Keine Altersgruppen: kein Raster mit Altersklassen eingespielt."),
         "footer": _("Begegnungsatlas · Datencheck %(region)s") % {"region": region.name},
     }
 
@@ -245,7 +301,7 @@ def report_render(*, kind: str, sr: SozialraumLevel, options: dict[str, Any],
     else:
         raise SozialraumError(_("Unbekannte Berichtsart."))
     report_progress(92, _("PDF wird gesetzt …"))
-    return render_pdf(kind, data)
+    return render_pdf(kind, data, accessible=True)
 
 
 @transaction.atomic

@@ -43,3 +43,53 @@ def test_markup_in_data_is_text_not_code():
 def test_unknown_template_is_refused():
     with pytest.raises(ReportError):
         render_pdf("../secret", {})
+
+
+def pdfua_marks(pdf: bytes) -> dict[str, object]:
+    """What a PDF/UA checker looks at first: the tag tree, language, Marked flag and the XMP claim."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    xmp = reader.xmp_metadata
+    xml = xmp.stream.get_data().decode("utf-8") if xmp is not None else ""
+    mark = root.get("/MarkInfo")
+    return {
+        "struct_tree": "/StructTreeRoot" in root,
+        "lang": str(root.get("/Lang", "")),
+        "marked": bool(mark.get_object().get("/Marked")) if mark is not None else False,
+        "pdfua_part": "<pdfuaid:part>1</pdfuaid:part>" in xml,
+        "title": str((reader.metadata or {}).get("/Title", "")),
+        "display_title": bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle")),
+    }
+
+
+DATENCHECK = {"title": "Datencheck Jülich", "region": "Kreis Düren", "period": "2011 – 2022", "is_example": False,
+              "footer": "Begegnungsatlas", "sources": [["Zensus 2011", "© Statistisches Bundesamt"]],
+              "sections": [{"name": "Jülich", "is_kreis": False, "rows": [["Einwohner:innen", "1", "2", "1"]],
+                            "age": None}]}
+
+
+def test_accessible_pdf_is_tagged_and_claims_pdf_ua_1():
+    pdf = render_pdf("datencheck", DATENCHECK, accessible=True)
+    marks = pdfua_marks(pdf)
+    assert marks["struct_tree"]
+    assert marks["lang"] == "de-DE"
+    assert marks["marked"] is True
+    assert marks["pdfua_part"]
+    assert marks["title"] == "Datencheck Jülich"
+    assert marks["display_title"]
+
+
+def test_pdf_ua_is_only_claimed_when_asked_for():
+    assert not pdfua_marks(render_pdf("datencheck", DATENCHECK))["pdfua_part"]
+
+
+def test_png_preview_of_the_same_document():
+    from begegnungsatlas.reports import render_png
+
+    pages = render_png("notice", DATA, ppi=40)
+    assert pages
+    assert all(p.startswith(b"\x89PNG") for p in pages)

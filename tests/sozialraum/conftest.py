@@ -44,3 +44,14 @@ def worker_keeps_the_test_connection(monkeypatch: Any) -> None:
     """The view tests run the database worker in-process (``db_worker --batch``) inside the test's transaction;
     the worker's ``close_old_connections`` would close that connection on PostgreSQL (as in tests/gaps)."""
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
+@pytest.fixture
+def zensus2011(dueren: dict[str, Any]) -> Any:
+    """The bundled Zensus 2011 1 km grid imported for Kreis Düren (as the gap analysis does) and the NRW
+    Kreise with their Fortschreibung by age group (the later count for the Kreis)."""
+    from begegnungsatlas.atlas import demo
+    from begegnungsatlas.gaps.services.population import zensus2011_import
+
+    demo.load_nrw(out=lambda *_a: None)
+    return zensus2011_import(region=dueren["kommune"].region).grid

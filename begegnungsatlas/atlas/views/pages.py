@@ -15,7 +15,7 @@ from begegnungsatlas.analysis.errors import AnalysisError
 
 from ..charts import line_chart_svg
 from ..errors import AtlasError
-from ..models import Area, AreaLevel, Indicator, Region, related_geometry
+from ..models import Area, AreaLevel, Derivation, Indicator, Region, related_geometry
 from ..permissions import can_read_internal, can_view_indicator, can_view_level
 from ..selectors.areas import levels_visible
 from ..selectors.mss import DYNAMICS_COLOURS, DYNAMICS_TEXT, STATUS_COLOURS, STATUS_TEXT, mss_for_level
@@ -90,8 +90,10 @@ def mss_view(request: HttpRequest, fmt: str = "") -> HttpResponse:
         raise Http404
     levels = list(levels_visible(region=region, user=request.user))
     level = next((lv for lv in levels if lv.slug == request.GET.get("ebene")), levels[-1] if levels else None)
+    # Status indicators: recorded values and shares computed from counts (the usual input on Sozialraum levels,
+    # where ratios are recomputed from the units); not change indicators, the index computes the change itself.
     candidates = [i for i in indicators_for_region(region_id=region.id, user=request.user)
-                  if not i.derivation and level is not None and level.id in indicator_levels(i)]
+                  if i.derivation != Derivation.CHANGE and level is not None and level.id in indicator_levels(i)]
     periods = sorted({p for i in candidates for p in indicator_periods(i)})
     chosen_slugs = request.GET.getlist("status")
     if not chosen_slugs:
