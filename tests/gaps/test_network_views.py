@@ -113,6 +113,9 @@ def test_saved_scenario_keeps_the_network_and_reports_it(client: Any, planner: A
     save_scenario({**_form(dortmund_grid, aplerbeck_network, method="coverage"), "name": "Aplerbeck zu Fuß"})
     scenario = Scenario.objects.get()
     assert scenario.inputs["network"] == aplerbeck_network.pk
+    assert scenario.data_versions["network"]["sha256"] == aplerbeck_network.sha256
+    cells = client.get(reverse("gaps:scenario_export", args=[scenario.pk, "geojson"])).json()["features"]
+    assert sum(f["properties"]["outside_network"] for f in cells) == dortmund_grid.cells.count() - 1
     assert scenario.results["gaps"]["distance"]["mode"] == "network"
     assert scenario.results["gaps"]["totals"]["outside_cells"] == dortmund_grid.cells.count() - 1
     pdf = client.get(reverse("gaps:scenario_pdf", args=[scenario.pk]))
