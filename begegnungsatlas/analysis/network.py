@@ -31,7 +31,10 @@ from ._checks import FloatArray, IntArray
 from .accessibility.costs import CostPairs, check_radius, metric_xy
 from .errors import AnalysisError, EmptyInputError
 
-__all__ = ["WALKABLE_HIGHWAYS", "WalkingNetwork", "network_costs", "walking_network_from_osm"]
+__all__ = [
+    "WALKABLE_HIGHWAYS", "WalkingNetwork", "network_cost_matrix", "network_costs", "network_coverage", "network_from_npz", "network_to_npz", "outside_network",
+    "walking_network_from_osm",
+]  # fmt: skip
 
 #: ``highway`` values a pedestrian may use (motorways and trunk roads are left out).
 WALKABLE_HIGHWAYS = frozenset(
@@ -258,3 +261,89 @@ def network_costs(network: WalkingNetwork, demand_xy: Any, supply_xy: Any, cutof
         origin.astype(np.int64), dest.astype(np.int64), cost.astype(np.float64),
         demand.shape[0], supply.shape[0], cutoff,
     )  # fmt: skip
+
+
+def network_to_npz(network: WalkingNetwork, file: Any) -> None:
+    """Write the graph to ``file`` (path or binary file object) as a compressed ``.npz``.
+
+    >>> import io
+    >>> net = WalkingNetwork.from_edges([[0, 0], [300, 400]], [0], [1])
+    >>> buf = io.BytesIO(); network_to_npz(net, buf); _ = buf.seek(0)
+    >>> back = network_from_npz(buf)
+    >>> back.graph[0, 1], back.crs
+    (np.float64(500.0), 'EPSG:25832')
+    """
+    g = network.graph.tocsr()
+    np.savez_compressed(
+        file, node_xy=network.node_xy, node_id=network.node_id, data=g.data, indices=g.indices,
+        indptr=g.indptr, crs=np.array(network.crs),
+    )  # fmt: skip
+
+
+def network_from_npz(file: Any) -> WalkingNetwork:
+    """Read a graph written by :func:`network_to_npz`."""
+    try:
+        with np.load(file, allow_pickle=False) as z:
+            xy = np.asarray(z["node_xy"], dtype=np.float64)
+            n = xy.shape[0]
+            graph = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(n, n))
+            return WalkingNetwork(xy, graph, np.asarray(z["node_id"], dtype=np.int64), str(z["crs"]))
+    except (OSError, KeyError, ValueError) as exc:
+        raise AnalysisError(f"not a stored walking network: {exc}") from exc
+
+
+def outside_network(network: WalkingNetwork, xy: Any, *, max_snap: float | None = None) -> Any:
+    """Which points lie outside the network's extent (boolean array).
+
+    A point is outside when it is not inside the convex hull of the network's nodes (the
+    extract ends there, so walking distances from it would be wrong), or, with
+    ``max_snap``, when its nearest node is farther than ``max_snap`` metres.
+
+    >>> net = WalkingNetwork.from_edges([[0, 0], [1000, 0], [1000, 1000], [0, 1000]], [0, 1, 2], [1, 2, 3])
+    >>> outside_network(net, [[500, 500], [1500, 500], [0, 0]]).tolist()
+    [False, True, False]
+    >>> outside_network(net, [[500, 500]], max_snap=100).tolist()
+    [True]
+    """
+    import shapely
+
+    points = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    if points.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    hull = shapely.convex_hull(shapely.multipoints(network.node_xy))
+    # Points on the hull's border (e.g. at a node of the outer ring) count as inside.
+    inside = shapely.intersects_xy(hull, points[:, 0], points[:, 1])
+    if max_snap is not None:
+        snap, _ = cKDTree(network.node_xy).query(points, workers=-1)
+        inside &= snap <= max_snap
+    return ~np.asarray(inside, dtype=bool)
+
+
+def network_coverage(network: WalkingNetwork, demand_xy: Any, site_xy: Any, radius: float) -> sp.csr_array:
+    """Coverage matrix (demand × sites, 1.0 where the walking distance is <= ``radius``) for
+    :mod:`~begegnungsatlas.analysis.location` (MCLP, LSCP), like ``coverage_from_xy`` on the network.
+
+    >>> net = WalkingNetwork.from_edges([[0, 0], [600, 0], [600, 600]], [0, 1], [1, 2])
+    >>> network_coverage(net, [[0, 0], [600, 600]], [[600, 0], [0, 0]], radius=700).toarray().tolist()
+    [[1.0, 1.0], [1.0, 0.0]]
+    """
+    pairs = network_costs(network, demand_xy, site_xy, cutoff=radius)
+    data = np.ones(pairs.origin.size, dtype=np.float64)
+    cov = sp.csr_array((data, (pairs.origin, pairs.dest)), shape=(pairs.n_origin, pairs.n_dest))
+    cov.sum_duplicates()
+    cov.data[:] = 1.0
+    return cov
+
+
+def network_cost_matrix(network: WalkingNetwork, demand_xy: Any, site_xy: Any, cutoff: float) -> FloatArray:
+    """Dense walking distances (demand × sites, metres) for p-median; ``inf`` beyond ``cutoff``.
+
+    >>> net = WalkingNetwork.from_edges([[1000, 0], [1600, 0], [1600, 600]], [0, 1], [1, 2])
+    >>> network_cost_matrix(net, [[1000, 0]], [[1600, 600], [1600, 0]], cutoff=1000).tolist()
+    [[inf, 600.0]]
+    """
+    pairs = network_costs(network, demand_xy, site_xy, cutoff=cutoff)
+    cost = np.full((pairs.n_origin, pairs.n_dest), np.inf)
+    # Pairs are unique per (demand, site); keep the minimum anyway.
+    np.minimum.at(cost, (pairs.origin, pairs.dest), pairs.cost)
+    return cost

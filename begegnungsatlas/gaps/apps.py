@@ -7,3 +7,6 @@ class GapsConfig(AppConfig):
     name = "begegnungsatlas.gaps"
     label = "gaps"
     verbose_name = _("Versorgung")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -50,7 +50,8 @@ def cells_geojson(results: dict[str, Any]) -> dict[str, Any]:
             {"type": "Feature", "id": c["cell_id"],
              "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
              "properties": {"cell_id": c["cell_id"], "demand": c["demand"], "value": c["value"],
-                            "served": c["served"], "data_year": results["data_year"]}}
+                            "served": c["served"], "outside_network": bool(c.get("outside")),
+                            "data_year": results["data_year"]}}
             for c in results["cells"]
         ],
     }

@@ -11,7 +11,7 @@ from begegnungsatlas.atlas.models import AreaLevel
 from begegnungsatlas.places.models import TargetGroup
 
 from .groups import group_choices
-from .models import PopulationGrid
+from .models import OSM_ATTRIBUTION, NetworkStatus, PopulationGrid, WalkingNetwork
 
 METHOD_CHOICES = [
     ("nearest", _("Entfernung zum nächsten Ort")),
@@ -19,6 +19,11 @@ METHOD_CHOICES = [
     ("2sfca", _("2SFCA (Angebot je Person, mit Konkurrenz)")),
     ("e2sfca", _("E2SFCA (wie 2SFCA, Entfernung abgestuft)")),
 ]
+
+
+class NetworkChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return _("Fußweg (Wegenetz): %(name)s – %(region)s") % {"name": obj.name, "region": obj.region.name}
 
 
 class GapForm(forms.Form):
@@ -37,6 +42,12 @@ class GapForm(forms.Form):
     )
     method = forms.ChoiceField(choices=METHOD_CHOICES, label=_("Methode"), initial="coverage")
     radius = forms.IntegerField(min_value=100, max_value=20_000, initial=1000, label=_("Entfernung (m)"))
+    network = NetworkChoiceField(
+        WalkingNetwork.objects.filter(status=NetworkStatus.READY).select_related("region"), required=False,
+        empty_label=_("Luftlinie"), label=_("Entfernung messen als"),
+        help_text=_("Fußweg: kürzester Weg im importierten OSM-Wegenetz. Zellen und Orte außerhalb des Wegenetzes "
+                    "werden nicht bewertet und gezählt."),
+    )
     level = forms.ModelChoiceField(AreaLevel.objects.filter(rank__gt=0, grid_size_m__isnull=True),
                                    label=_("Gebiete"))
     siting_p = forms.TypedChoiceField(
@@ -60,6 +71,9 @@ class GapForm(forms.Form):
         grid, level = data.get("grid"), data.get("level")
         if grid and level and level.region_id != grid.region_id:
             self.add_error("level", _("Die Gebietsebene gehört nicht zur Region des Rasters."))
+        network = data.get("network")
+        if grid and network and network.region_id != grid.region_id:
+            self.add_error("network", _("Das Wegenetz gehört nicht zur Region des Rasters."))
         data["siting_method"] = data.get("siting_method") or "mclp"
         return data
 
@@ -92,6 +106,21 @@ class BundlingForm(forms.Form):
     group = forms.ModelChoiceField(TargetGroup.objects.order_by("sort"), required=False, label=_("Zielgruppe"),
                                    empty_label=_("alle Zielgruppen"))
     radius = forms.IntegerField(min_value=100, max_value=5000, initial=800, label=_("Gehentfernung (m)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from begegnungsatlas.atlas.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+
+class NetworkUploadForm(forms.Form):
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Region"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    source = forms.CharField(max_length=300, label=_("Quelle"), help_text=_("z. B. Geofabrik-Auszug, Overpass-Abfrage"))
+    data_date = forms.CharField(max_length=60, required=False, label=_("Datenstand"))
+    licence = forms.CharField(max_length=300, initial=OSM_ATTRIBUTION, label=_("Lizenz / Namensnennung"))
+    file = forms.FileField(label=_("OpenStreetMap-Auszug (.osm, .osm.gz oder .osm.pbf)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from begegnungsatlas.atlas.models import Region

@@ -80,3 +80,54 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NetworkStatus(models.TextChoices):
+    PENDING = "pending", _("wird aufgebaut")
+    READY = "ready", _("bereit")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+OSM_ATTRIBUTION = "© OpenStreetMap-Mitwirkende, Open Database License (ODbL) 1.0"
+
+
+class WalkingNetwork(models.Model):
+    """An imported OSM walking network of a region: the uploaded extract and the graph built from it.
+
+    Both files live in the default storage (``PRIVATE_MEDIA_ROOT``, outside the web root) under random names;
+    deleting the record deletes them (``services/networks.py::network_delete``). The graph is built in the
+    background (``tasks.network_build_task``); only networks with status *ready* can be chosen for an analysis.
+    """
+
+    region = models.ForeignKey("atlas.Region", on_delete=models.CASCADE, related_name="walking_networks",
+                               verbose_name=_("Region"))
+    name = models.CharField(_("Name"), max_length=200)
+    source = models.CharField(_("Quelle"), max_length=300)
+    licence = models.CharField(_("Lizenz / Namensnennung"), max_length=300, default=OSM_ATTRIBUTION)
+    data_date = models.CharField(_("Datenstand"), max_length=60, blank=True)
+    file = models.FileField(_("OSM-Datei"), max_length=300)
+    kind = models.CharField(_("Dateiart"), max_length=10)
+    original_name = models.CharField(_("Dateiname"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    graph_file = models.FileField(_("Wegegraph"), max_length=300, blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=NetworkStatus.choices,
+                              default=NetworkStatus.PENDING)
+    message = models.CharField(_("Meldung"), max_length=500, blank=True)
+    nodes = models.PositiveIntegerField(_("Knoten"), default=0)
+    edges = models.PositiveIntegerField(_("Kanten"), default=0)
+    length_km = models.FloatField(_("Wegelänge (km)"), default=0)
+    extent = models.JSONField(_("Ausdehnung"), default=list, blank=True,
+                              help_text="[min lon, min lat, max lon, max lat] of the graph's nodes")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["region", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="gaps_network_unique_name")]
+        verbose_name = _("Wegenetz")
+        verbose_name_plural = _("Wegenetze")
+
+    def __str__(self) -> str:
+        return self.name

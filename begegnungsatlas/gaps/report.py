@@ -68,10 +68,13 @@ def _map(results: dict[str, Any]) -> dict[str, Any]:
         # Cell edge as a share of the map width, so squares tile like the grid at any map size.
         "cell": round(float(cells[0].get("size", 1000)) / span, 5) if cells else 0.0,
         "cells": [[round(float(fx[i]), 4), round(float(fy[i]), 4), 1 if cells[i]["served"] else 0]
-                  for i in range(n) if cells[i]["demand"] > 0],
+                  for i in range(n) if cells[i]["demand"] > 0 and not cells[i].get("outside")],
         "places": [[round(float(fx[i]), 4), round(float(fy[i]), 4)] for i in range(n, len(lon))],
-        "legend": _("Quadrate: Rasterzellen mit Personen der Zielgruppe (blau: Ort im Umkreis, schwarz: keiner); "
-                    "grüne Punkte: Orte. Luftlinie, EPSG:25832."),
+        "legend": (_("Quadrate: Rasterzellen mit Personen der Zielgruppe (blau: Ort im Umkreis, schwarz: keiner); "
+                     "grüne Punkte: Orte. Luftlinie, EPSG:25832.")
+                   if results.get("distance", {}).get("mode") != "network" else
+                   _("Quadrate: Rasterzellen im Wegenetz mit Personen der Zielgruppe (blau: Ort im Umkreis zu Fuß, "
+                     "schwarz: keiner; Zellen außerhalb des Wegenetzes fehlen); grüne Punkte: Orte. EPSG:25832.")),
     }
 
 
@@ -86,7 +89,7 @@ def scenario_report_pdf(scenario: Scenario) -> bytes:
         "facts": [
             [_("Zielgruppe"), r["group_label"]],
             [_("Methode"), r["method_label"]],
-            [_("Entfernung"), f"{inputs['radius']:.0f} m"],
+            [_("Entfernung"), f"{inputs['radius']:.0f} m, {r.get('distance', {}).get('label', 'Luftlinie')}"],
             [_("Gebiete"), r["level_name"]],
             [_("Datenstand"), f"{r['data_year']} ({r['grid_name']})"],
             [_("Orte als Angebot"), str(r["totals"]["places"])],
@@ -107,6 +110,12 @@ def scenario_report_pdf(scenario: Scenario) -> bytes:
                     _("Orte: Register des Begegnungsatlas (veröffentlichte, bestehende Orte)."),
                     _("Gebietsgrenzen: siehe Datenquellen und Lizenzen (/daten/).")],
     }
+    dist = r.get("distance", {})
+    if dist.get("mode") == "network":
+        data["facts"].append([_("außerhalb des Wegenetzes"),
+                              _("%(n)s Zellen (%(d)s Personen), nicht bewertet") % {
+                                  "n": r["totals"]["outside_cells"], "d": _n(r["totals"]["outside_demand"])}])
+        data["sources"].append(f"{_('Wegenetz')} {dist['network_name']}: {dist['source']}. {dist['licence']}")
     siting = scenario.results.get("siting")
     if siting:
         data["siting"] = _siting_section(siting)

@@ -12,7 +12,7 @@ from begegnungsatlas.core.permissions import Actor
 from begegnungsatlas.places.models import Place, PlaceStatus
 from begegnungsatlas.places.opening_hours import OpeningHoursError, is_open_at
 
-from .models import PopulationCell, PopulationGrid, Scenario
+from .models import PopulationCell, PopulationGrid, Scenario, WalkingNetwork
 from .permissions import can_run
 
 
@@ -22,6 +22,10 @@ def regions_with_grids() -> QuerySet[Region]:
 
 def grids() -> QuerySet[PopulationGrid]:
     return PopulationGrid.objects.select_related("region").order_by("region__name", "-data_year", "name")
+
+
+def networks() -> QuerySet[WalkingNetwork]:
+    return WalkingNetwork.objects.select_related("region").order_by("region__name", "name")
 
 
 def grid_cells(grid: PopulationGrid) -> list[PopulationCell]:

@@ -13,8 +13,9 @@ from begegnungsatlas.core.jobs import job_fail, job_finish, job_progress
 from begegnungsatlas.core.models import User
 
 from .errors import GapsError
-from .models import PopulationGrid
+from .models import PopulationGrid, WalkingNetwork
 from .services.analysis import GapInputs
+from .services.networks import network_build
 from .services.scenarios import scenario_save
 
 
@@ -26,9 +27,14 @@ def inputs_from_json(data: dict[str, Any]) -> GapInputs:
         level = AreaLevel.objects.get(pk=data["level"])
     except (PopulationGrid.DoesNotExist, AreaLevel.DoesNotExist) as exc:
         raise GapsError(_("Raster oder Gebietsebene gibt es nicht mehr.")) from exc
+    network = None
+    if data.get("network"):
+        network = WalkingNetwork.objects.filter(pk=data["network"]).first()
+        if network is None:
+            raise GapsError(_("Das gewählte Wegenetz gibt es nicht mehr."))
     open_at = datetime.fromisoformat(data["open_at"]) if data.get("open_at") else None
     return GapInputs(grid=grid, group=data["group"], method=data["method"], radius=float(data["radius"]),
-                     level=level, place_groups=tuple(data["place_groups"]), open_at=open_at)
+                     level=level, place_groups=tuple(data["place_groups"]), open_at=open_at, network=network)
 
 
 @task()
@@ -48,3 +54,18 @@ def scenario_save_task(*, job_id: int, name: str, inputs: dict[str, Any], siting
         return
     job_finish(job_id, result_url=reverse("gaps:scenario", args=[scenario.pk]),
                message=_("Szenario „%(name)s“ gespeichert.") % {"name": scenario.name})
+
+
+@task()
+def network_build_task(*, job_id: int, network_id: int) -> None:
+    """Build the walking graph of an imported OSM extract (pyosmium + scipy; minutes for a whole Kreis)."""
+    try:
+        job_progress(job_id, 10, _("Wegenetz wird aus dem OSM-Auszug aufgebaut …"))
+        network = WalkingNetwork.objects.get(pk=network_id)
+        network = network_build(network)
+    except Exception as exc:  # the job record must say what happened, whatever it was
+        job_fail(job_id, exc)
+        return
+    job_finish(job_id, result_url=reverse("gaps:index") + "#h-networks",
+               message=_("Wegenetz „%(name)s“ aufgebaut: %(message)s") % {"name": network.name,
+                                                                          "message": network.message})

@@ -15,24 +15,25 @@ from begegnungsatlas.core.jobs import job_enqueue
 
 from . import exports, selectors
 from .errors import GapsError
-from .forms import BundlingForm, GapForm, GridUploadForm, ScenarioNameForm
+from .forms import BundlingForm, GapForm, GridUploadForm, NetworkUploadForm, ScenarioNameForm
 from .groups import GROUPS
-from .models import Scenario
+from .models import Scenario, WalkingNetwork
 from .permissions import can_run, can_view_scenario
 from .report import scenario_report_pdf
 from .services.analysis import GapInputs, run_gap_analysis, run_siting
 from .services.bundling import bundling_overview
 from .services.candidates import candidates_from_file
+from .services.networks import max_bytes, network_delete, network_import
 from .services.population import population_grid_import, read_rows
 from .services.scenarios import scenario_publish
-from .tasks import scenario_save_task
+from .tasks import network_build_task, scenario_save_task
 
 
 def _inputs(form: GapForm) -> GapInputs:
     d = form.cleaned_data
     groups = tuple(t.slug for t in d["place_groups"]) or GROUPS[d["group"]].place_groups
     return GapInputs(grid=d["grid"], group=d["group"], method=d["method"], radius=float(d["radius"]),
-                     level=d["level"], place_groups=groups, open_at=d.get("open_at"))
+                     level=d["level"], place_groups=groups, open_at=d.get("open_at"), network=d.get("network"))
 
 
 def _extra_candidates(request: HttpRequest) -> list[dict[str, Any]] | None:
@@ -53,7 +54,8 @@ def _map_data(results: dict[str, Any], level_id: int) -> dict[str, Any]:
             features.append({"type": "Feature", "geometry": geom,
                              "properties": {"name": area.name, "share": a["unserved_share"], "rank": a["rank"]}})
     return {"areas": {"type": "FeatureCollection", "features": features}, "breaks": results["breaks"],
-            "cells": [[c["lon"], c["lat"], c["demand"], 1 if c["served"] else 0] for c in results["cells"]],
+            "cells": [[c["lon"], c["lat"], c["demand"], 2 if c.get("outside") else (1 if c["served"] else 0)]
+                      for c in results["cells"]],
             "places": [[p["lon"], p["lat"], p["name"]] for p in results["places"]]}
 
 
@@ -64,7 +66,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "gaps/public.html", {"scenarios": selectors.scenarios_visible_to(request.user)})
     form = GapForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "scenarios": selectors.scenarios_visible_to(request.user)[:50],
-                               "upload_form": GridUploadForm(), "name_form": ScenarioNameForm()}
+                               "upload_form": GridUploadForm(), "name_form": ScenarioNameForm(),
+                               "network_form": NetworkUploadForm(), "networks": selectors.networks()}
     if request.method == "POST" and form.is_valid():
         inputs = _inputs(form)
         try:
@@ -208,3 +211,37 @@ def grid_upload(request: HttpRequest) -> HttpResponse:
     return redirect("gaps:index")
 
 
+
+
+@require_POST
+def network_upload(request: HttpRequest) -> HttpResponse:
+    """Store an OSM extract and build its walking graph in the background (planners)."""
+    can_run(request.user).enforce()
+    form = NetworkUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Das Wegenetz wurde nicht importiert: bitte alle Felder ausfüllen."))
+        return redirect("gaps:index")
+    d = form.cleaned_data
+    upload = d["file"]
+    try:
+        if upload.size is not None and upload.size > max_bytes():
+            raise GapsError(_("Die Datei ist zu groß (höchstens %(mb)s MB).") % {"mb": max_bytes() // (1024 * 1024)})
+        network = network_import(region=d["region"], name=d["name"], source=d["source"], licence=d["licence"],
+                                 data_date=d.get("data_date", ""), content=upload.read(max_bytes() + 1),
+                                 original_name=upload.name or "", actor=request.user)
+    except GapsError as exc:
+        messages.error(request, _("Das Wegenetz wurde nicht importiert: %(error)s") % {"error": exc})
+        return redirect("gaps:index")
+    job = job_enqueue(task=network_build_task, kind="gaps.network", owner=request.user,
+                      label=_("Wegenetz „%(name)s“ aufbauen") % {"name": network.name}, network_id=network.pk)
+    return redirect("core:job", pk=job.pk)
+
+
+@require_POST
+def network_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    can_run(request.user).enforce()
+    network = get_object_or_404(WalkingNetwork, pk=pk)
+    name = network.name
+    network_delete(network=network, actor=request.user)
+    messages.success(request, _("Wegenetz „%(name)s“ gelöscht (mit seinen Dateien).") % {"name": name})
+    return redirect("gaps:index")

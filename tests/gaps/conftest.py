@@ -53,3 +53,67 @@ def save_scenario(client: Any, django_capture_on_commit_callbacks: Any, monkeypa
         return resp
 
     return save
+
+
+OSM_DIR = __import__("pathlib").Path(__file__).resolve().parents[2] / "begegnungsatlas" / "data" / "osm"
+APLERBECK = OSM_DIR / "dortmund_aplerbeck_osr_testdata.osm.pbf"
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Any) -> Any:
+    """Stored files go to a temporary folder (the default storage is re-created when STORAGES changes)."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    return tmp_path
+
+
+@pytest.fixture
+def dortmund_grid(db: Any) -> Any:
+    from begegnungsatlas.atlas.models import Region
+    from begegnungsatlas.gaps.services.population import zensus2011_import
+
+    return zensus2011_import(region=Region.objects.get(slug="dortmund")).grid
+
+
+@pytest.fixture
+def aplerbeck_network(db: Any, media: Any, planner: Any) -> Any:
+    """The bundled real OSM extract of Dortmund-Aplerbeck, imported and built as a walking network."""
+    from begegnungsatlas.atlas.models import Region
+    from begegnungsatlas.gaps.services.networks import network_build, network_import
+
+    network = network_import(region=Region.objects.get(slug="dortmund"), name="Aplerbeck", source="OSM (Test)",
+                             content=APLERBECK.read_bytes(), original_name=APLERBECK.name, actor=planner)
+    return network_build(network)
+
+
+@pytest.fixture
+def aplerbeck_places(planner: Any) -> list[Any]:
+    """Two places for older people inside the Aplerbeck extract, one outside it (Dortmund city centre), a planned
+    site and a Potenzialraum inside, one Potenzialraum outside."""
+    from begegnungsatlas.places.services.places import place_create
+
+    def make(name: str, lon: float, lat: float, status: str = "existing") -> Any:
+        return place_create(actor=planner, data={"name": name, "lon": lon, "lat": lat, "status": status},
+                            target_groups=["senioren"])
+
+    return [
+        make("Seniorentreff Aplerbeck Markt", 7.5560, 51.4930),
+        make("Begegnung Aplerbeck Nord", 7.5575, 51.4950),
+        make("Seniorenbüro Innenstadt", 7.4650, 51.5140),
+        make("Geplanter Treff Aplerbeck Ost", 7.5585, 51.4940, status="planned"),
+        make("Potenzialraum Aplerbeck West", 7.5545, 51.4925, status="potential"),
+        make("Potenzialraum Hörde", 7.4950, 51.4820, status="potential"),
+    ]
+
+
+@pytest.fixture
+def aplerbeck_grid(db: Any) -> Any:
+    """A 100 m grid over the Aplerbeck network (8 × 9 cells) with SYNTHETIC counts (test only, not real data):
+    the bundled real 1 km Zensus grid has a single cell centre inside the small extract."""
+    from begegnungsatlas.atlas.models import Region
+    from begegnungsatlas.gaps.services.population import population_grid_import
+
+    rows = [{"cell_id": f"100mN{n}E{e}", "ab65": str((e * 7 + n * 3) % 13 + 1)}
+            for e in range(41510, 41518) for n in range(31561, 31570)]
+    return population_grid_import(region=Region.objects.get(slug="dortmund"), name="Test 100 m (synthetisch)",
+                                  data_year=2024, source="Test", rows=rows).grid

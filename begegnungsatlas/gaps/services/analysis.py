@@ -22,12 +22,13 @@ from begegnungsatlas.core.geo import METRIC_CRS, WEB_CRS, transformer
 from .. import adapter, selectors
 from ..errors import GapsError
 from ..groups import GROUPS
-from ..models import PopulationCell, PopulationGrid
+from ..models import NetworkStatus, PopulationCell, PopulationGrid, WalkingNetwork
+from .networks import network_graph
 
 MIN_RADIUS_M = 100
 MAX_RADIUS_M = 20_000
 METHOD_LABELS = {
-    "nearest": "Entfernung zum nächsten Ort (Luftlinie, m)",
+    "nearest": "Entfernung zum nächsten Ort (m)",
     "coverage": "Anteil der Zielgruppe im Umkreis",
     "2sfca": "2SFCA: Plätze je 1.000 Personen der Zielgruppe",
     "e2sfca": "E2SFCA: Plätze je 1.000 Personen (abgestufte Entfernung)",
@@ -43,13 +44,24 @@ class GapInputs:
     level: AreaLevel
     place_groups: tuple[str, ...]
     open_at: datetime | None = None
+    network: WalkingNetwork | None = None  # None: straight line; else walking distance on this network
 
     def as_json(self) -> dict[str, Any]:
         return {
             "grid": self.grid.pk, "group": self.group, "method": self.method, "radius": self.radius,
             "level": self.level.pk, "place_groups": list(self.place_groups),
             "open_at": self.open_at.isoformat() if self.open_at else None,
+            "network": self.network.pk if self.network else None,
         }
+
+
+def distance_info(network: WalkingNetwork | None) -> dict[str, Any]:
+    """How distances were measured, for every result, the downloads and the report (with the ODbL attribution)."""
+    if network is None:
+        return {"mode": "line", "label": "Luftlinie"}
+    return {"mode": "network", "label": f"Fußweg (Wegenetz „{network.name}“)", "network_id": network.pk,
+            "network_name": network.name, "source": network.source, "licence": network.licence,
+            "data_date": network.data_date}
 
 
 def _check(inputs: GapInputs) -> None:
@@ -64,6 +76,30 @@ def _check(inputs: GapInputs) -> None:
         raise GapsError(_("Die Gebietsebene gehört nicht zur Region des Rasters."))
     if not inputs.place_groups:
         raise GapsError(_("Bitte mindestens eine Zielgruppe der Orte wählen."))
+    net = inputs.network
+    if net is not None:
+        if net.region_id != inputs.grid.region_id:
+            raise GapsError(_("Das Wegenetz gehört nicht zur Region des Rasters."))
+        if net.status != NetworkStatus.READY:
+            raise GapsError(_("Das Wegenetz „%(name)s“ ist noch nicht aufgebaut oder fehlerhaft.")
+                            % {"name": net.name})
+
+
+def _split(network: WalkingNetwork | None, demand_xy: np.ndarray, supply_xy: np.ndarray, *,
+           what: str | None) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The core graph and which cells and which places lie outside its extent (nothing outside without one)."""
+    if network is None:
+        return None, np.zeros(len(demand_xy), dtype=bool), np.zeros(len(supply_xy), dtype=bool)
+    graph = network_graph(network)
+    cells_out = adapter.outside(graph, demand_xy)
+    places_out = adapter.outside(graph, supply_xy) if len(supply_xy) else np.zeros(0, dtype=bool)
+    if cells_out.all():
+        raise GapsError(_("Keine Rasterzelle liegt im Wegenetz „%(name)s“; bitte ein Wegenetz wählen, das das "
+                          "Gebiet abdeckt, oder Luftlinie.") % {"name": network.name})
+    if what is not None and len(supply_xy) and places_out.all():
+        raise GapsError(_("Kein %(what)s liegt im Wegenetz „%(name)s“; Fußwege können so nicht berechnet werden.")
+                        % {"what": what, "name": network.name})
+    return graph, cells_out, places_out
 
 
 def metric_xy(lonlat: list[tuple[float, float]]) -> np.ndarray:
@@ -109,12 +145,25 @@ def run_gap_analysis(inputs: GapInputs) -> dict[str, Any]:
     demand_xy = np.array([[c.x, c.y] for c in cells], dtype=float)
     supply_xy = metric_xy([(float(p.lon or 0), float(p.lat or 0)) for p in places])
     capacity = np.array([float(p.capacity) if p.capacity else 1.0 for p in places])
-    values = adapter.cell_values(inputs.method, demand_xy, demand, supply_xy, capacity, inputs.radius)
+    graph, cells_out, places_out = _split(inputs.network, demand_xy, supply_xy, what=_("Ort"))
+    inside, used = ~cells_out, ~places_out
+    if demand[inside].sum() <= 0:
+        raise GapsError(_("In den Zellen innerhalb des Wegenetzes gibt es niemanden aus der Zielgruppe."))
+    # Cells outside the network's extent get no value (None) and count for no area; they are reported.
+    values_in = adapter.cell_values(inputs.method, demand_xy[inside], demand[inside], supply_xy[used],
+                                    capacity[used], inputs.radius, network=graph)
+    values = adapter.CellValues(value=np.full(len(cells), np.nan), served=np.zeros(len(cells), dtype=bool),
+                                nearest_distance=np.full(len(cells), np.nan))
+    values.value[inside] = values_in.value
+    values.served[inside] = values_in.served
+    values.nearest_distance[inside] = values_in.nearest_distance
 
     tree = selectors.area_tree(grid.region)
     level_id = inputs.level.pk
     per_area: dict[int, list[int]] = defaultdict(list)
     for i, cell in enumerate(cells):
+        if cells_out[i]:
+            continue
         area = _level_area(tree, cell.area_id, level_id) or _level_area(tree, cell.kommune_id, level_id)
         if area is not None:
             per_area[area].append(i)
@@ -128,12 +177,18 @@ def run_gap_analysis(inputs: GapInputs) -> dict[str, Any]:
         d = demand[idx]
         total = float(d.sum())
         unserved = float(d[~values.served[idx]].sum())
-        mean = float((values.value[idx] * d).sum() / total) if total > 0 else None
+        # Finite values only: a cell with no place within the walking cutoff has no nearest distance.
+        fin = np.isfinite(values.value[idx])
+        fin_total = float(d[fin].sum())
+        mean = float((values.value[idx][fin] * d[fin]).sum() / fin_total) if fin_total > 0 else None
+        near_fin = np.isfinite(values.nearest_distance[idx])
+        near_total = float(d[near_fin].sum())
         areas.append({
             "area_id": area_id, "name": tree[area_id][2], "demand": round(total),
             "value": None if mean is None else round(mean, 3),
             "unserved": round(unserved), "unserved_share": round(unserved / total, 4) if total > 0 else None,
-            "mean_distance": round(float((values.nearest_distance[idx] * d).sum() / total)) if total > 0 else None,
+            "mean_distance": (round(float((values.nearest_distance[idx][near_fin] * d[near_fin]).sum() / near_total))
+                              if near_total > 0 else None),
             "places": places_per_area.get(area_id, 0), "cells": len(idx),
         })
     # Rank 1 = largest gap: most persons of the group without a place within the distance, then the
@@ -154,17 +209,23 @@ def run_gap_analysis(inputs: GapInputs) -> dict[str, Any]:
         "grid_name": grid.name,
         "source": grid.source,
         "licence": grid.licence,
+        "distance": distance_info(inputs.network),
         "places": [{"id": p.pk, "name": p.name, "lon": p.lon, "lat": p.lat, "capacity": p.capacity or 1,
-                    "capacity_default": not p.capacity} for p in places],
+                    "capacity_default": not p.capacity, "outside": bool(places_out[j])}
+                   for j, p in enumerate(places)],
         "cells": [{"cell_id": c.cell_id, "lon": c.lon, "lat": c.lat, "size": grid.cell_size_m,
-                   "demand": round(float(demand[i])), "value": round(float(values.value[i]), 3),
-                   "served": bool(values.served[i])} for i, c in enumerate(cells)],
+                   "demand": round(float(demand[i])),
+                   "value": round(float(values.value[i]), 3) if np.isfinite(values.value[i]) else None,
+                   "served": bool(values.served[i]), "outside": bool(cells_out[i])} for i, c in enumerate(cells)],
         "areas": areas,
         "breaks": [] if classes is None else [round(float(b), 4) for b in classes.breaks],
         "totals": {
-            "demand": round(float(demand.sum())),
-            "unserved": round(float(demand[~values.served].sum())),
+            "demand": round(float(demand[inside].sum())),
+            "unserved": round(float(demand[inside & ~values.served].sum())),
             "places": len(places),
+            "outside_cells": int(cells_out.sum()),
+            "outside_demand": round(float(demand[cells_out].sum())),
+            "outside_places": int(places_out.sum()),
             "capacity_defaulted": int(sum(1 for p in places if not p.capacity)),
         },
     }
@@ -204,24 +265,44 @@ def run_siting(inputs: GapInputs, *, p: int | None, extra_candidates: list[dict[
     demand_xy = np.array([[c.x, c.y] for c in cells], dtype=float)
     existing_xy = metric_xy([(float(p_.lon or 0), float(p_.lat or 0)) for p_ in existing])
     candidate_xy = metric_xy([(float(c["lon"]), float(c["lat"])) for c in candidates])
+    outside_info: dict[str, Any] = {}
+    graph = None
+    if inputs.network is not None:
+        # Walking distances: cells, existing places and candidates outside the network's extent are left out
+        # and counted, never given a distance.
+        graph, cells_out, existing_out = _split(inputs.network, demand_xy, existing_xy, what=None)
+        cand_out = adapter.outside(graph, candidate_xy)
+        if cand_out.all():
+            raise GapsError(_("Kein Standortkandidat liegt im Wegenetz „%(name)s“.") % {"name": inputs.network.name})
+        outside_info = {"outside_cells": int(cells_out.sum()), "outside_demand": round(float(demand[cells_out].sum())),
+                        "outside_existing": int(existing_out.sum()),
+                        "outside_candidates": [c["name"] for c, o in zip(candidates, cand_out, strict=True) if o]}
+        demand_xy, demand = demand_xy[~cells_out], demand[~cells_out]
+        existing_xy = existing_xy[~existing_out] if len(existing_xy) else existing_xy
+        candidates = [c for c, o in zip(candidates, cand_out, strict=True) if not o]
+        candidate_xy = candidate_xy[~cand_out]
+        if demand.sum() <= 0:
+            raise GapsError(_("In den Zellen innerhalb des Wegenetzes gibt es niemanden aus der Zielgruppe."))
     common = {"inputs": {**inputs.as_json(), "p": p}, "method": method, "method_label": SITING_LABELS[method],
-              "data_year": grid.data_year, "existing": len(existing)}
+              "data_year": grid.data_year, "existing": len(existing_xy), "distance": distance_info(inputs.network),
+              **outside_info}
     if method == "pmedian":
         assert p is not None
-        med = adapter.siting_median(demand_xy, demand, existing_xy, candidate_xy, p)
+        med = adapter.siting_median(demand_xy, demand, existing_xy, candidate_xy, p, network=graph)
         return {**common, "candidates": candidates, "chosen": [candidates[j] for j in med.selected],
                 "mean_before": None if med.mean_before is None else round(med.mean_before),
                 "mean_after": round(med.mean_after), "total": round(med.total),
+                "unreached_before": round(med.unreached_before), "unreached_after": round(med.unreached_after),
                 "curve": [{"p": k, "mean_distance": round(v), "chosen": [candidates[j]["name"] for j in sel]}
                           for k, v, sel in med.curve],
                 "optimal": med.optimal}
     if method == "lscp":
-        cover = adapter.siting_cover_all(demand_xy, demand, existing_xy, candidate_xy, inputs.radius)
+        cover = adapter.siting_cover_all(demand_xy, demand, existing_xy, candidate_xy, inputs.radius, network=graph)
         return {**common, "candidates": candidates, "chosen": [candidates[j] for j in cover.selected],
                 "needed": cover.needed, "uncoverable": round(cover.uncoverable), "total": round(cover.total),
                 "curve": [], "optimal": cover.optimal}
     assert p is not None
-    result = adapter.siting(demand_xy, demand, existing_xy, candidate_xy, inputs.radius, p)
+    result = adapter.siting(demand_xy, demand, existing_xy, candidate_xy, inputs.radius, p, network=graph)
     for c, gain in zip(candidates, result.added, strict=True):
         c["added"] = round(gain)
     return {

@@ -16,8 +16,14 @@ from .analysis import GapInputs, run_gap_analysis, run_siting
 
 def data_versions(inputs: GapInputs) -> dict[str, Any]:
     grid = inputs.grid
-    return {"grid": {"id": grid.pk, "name": grid.name, "data_year": grid.data_year, "source": grid.source,
-                     "imported": grid.created_at.isoformat()}}
+    versions: dict[str, Any] = {"grid": {"id": grid.pk, "name": grid.name, "data_year": grid.data_year,
+                                         "source": grid.source, "imported": grid.created_at.isoformat()}}
+    net = inputs.network
+    if net is not None:
+        versions["network"] = {"id": net.pk, "name": net.name, "source": net.source, "licence": net.licence,
+                               "data_date": net.data_date, "sha256": net.sha256,
+                               "imported": net.created_at.isoformat()}
+    return versions
 
 
 @transaction.atomic

@@ -40,7 +40,8 @@
   data.cells.forEach(function (c) {
     if (c[2] <= 0) { return; }
     L.circleMarker([c[1], c[0]], { radius: 3, weight: 0, fillOpacity: 0.8,
-      fillColor: c[3] ? "#2b8cbe" : "#000000" }).addTo(map);
+      // 1: a place in reach, 0: none, 2: outside the walking network (not assessed)
+      fillColor: c[3] === 2 ? "#bdbdbd" : (c[3] ? "#2b8cbe" : "#000000") }).addTo(map);
   });
   data.places.forEach(function (p) {
     L.circleMarker([p[1], p[0]], { radius: 5, color: "#ffffff", weight: 1, fillColor: "#31a354", fillOpacity: 1 })
