@@ -127,3 +127,9 @@ class NetworkUploadForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+
+class PublishForm(forms.Form):
+    """Publish (``1``) or withdraw (``0``) a saved scenario."""
+
+    published = forms.TypedChoiceField(choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1")

@@ -15,7 +15,7 @@ from begegnungsatlas.core.jobs import job_enqueue
 
 from . import exports, selectors
 from .errors import GapsError
-from .forms import BundlingForm, GapForm, GridUploadForm, NetworkUploadForm, ScenarioNameForm
+from .forms import BundlingForm, GapForm, GridUploadForm, NetworkUploadForm, PublishForm, ScenarioNameForm
 from .groups import GROUPS
 from .models import Scenario, WalkingNetwork
 from .permissions import can_run, can_view_scenario
@@ -121,7 +121,11 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     can_run(request.user).enforce()
     scenario = get_object_or_404(Scenario, pk=pk)
-    scenario_publish(scenario=scenario, published=request.POST.get("published") == "1", actor=request.user)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie „veröffentlichen“ oder „zurückziehen“."))
+        return redirect("gaps:scenario", pk=pk)
+    scenario_publish(scenario=scenario, published=form.cleaned_data["published"], actor=request.user)
     return redirect("gaps:scenario", pk=pk)
 
 

@@ -98,3 +98,9 @@ class ReportForm(forms.Form):
     )
     period_from = forms.CharField(max_length=20, label=_("Zeitraum von"))
     period_to = forms.CharField(max_length=20, label=_("bis"))
+
+
+class EditCheckForm(forms.Form):
+    """``check=1`` (htmx): only say whether the hand edit would pass the checks; nothing is saved."""
+
+    check = forms.BooleanField(required=False)

@@ -16,7 +16,17 @@ from begegnungsatlas.core.typing import signed_in_user
 
 from . import selectors
 from .errors import SozialraumError
-from .forms import AdoptForm, MergeForm, MoveForm, ProposeForm, RenameForm, ReportForm, SeriesForm, SplitForm
+from .forms import (
+    AdoptForm,
+    EditCheckForm,
+    MergeForm,
+    MoveForm,
+    ProposeForm,
+    RenameForm,
+    ReportForm,
+    SeriesForm,
+    SplitForm,
+)
 from .models import Proposal, SozialraumLevel
 from .permissions import can_edit_sozialraum, can_plan, can_view_sozialraum
 from .services import edits
@@ -156,7 +166,8 @@ def level_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply one hand edit, or (``check=1``, htmx) only say whether it would pass the checks."""
     sr = _sr(pk)
     can_edit_sozialraum(request.user, sr).enforce()
-    only_check = request.POST.get("check") == "1"
+    check = EditCheckForm(request.POST)
+    only_check = check.is_valid() and check.cleaned_data["check"]
     try:
         edit = _plan(sr, request.POST)
         if only_check:
