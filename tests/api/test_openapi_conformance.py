@@ -7,6 +7,7 @@ document rules out and no 4xx for data it allows. docs/api.md ("Conformance") re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -41,10 +42,26 @@ def _load() -> Any:
 schema = _load()
 
 
+@pytest.fixture
+def wsgi_keeps_the_test_connection() -> Iterator[None]:
+    """Django closes the database connection after each request; through plain WSGI (unlike Django's test
+    client) that would close the test's transaction on PostgreSQL. Do what the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=6, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi_document(case: Any, register: Any) -> None:
+def test_api_conforms_to_its_openapi_document(case: Any, register: Any, wsgi_keeps_the_test_connection: None) -> None:
     case.call_and_validate(checks=CHECKS)
 
 
