@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses for strings
 from typing import Any
@@ -34,6 +35,27 @@ ITEMS_PARAMS = {"f", "bbox", "limit", "offset", "datetime"}
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
+
+
+# RFC 3339 as the ``datetime`` parameter takes it: a date or a date-time with offset, or an interval of two
+# such values, one of them open (``..`` or empty). The calendar (2024-02-30) and the order of the ends are
+# checked after the pattern; no pattern can say them.
+YEAR = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"  # 0001 to 9999, as Python's dates
+_DATE = rf"{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+INSTANT = rf"{_DATE}([Tt]{_TIME})?"
+DATETIME_PATTERN = rf"^({INSTANT}(/({INSTANT}|\.\.)?)?|(\.\.)?/{INSTANT})$"
+# One number of ``bbox`` as JSON writes numbers (no inf/nan, no blanks, no 1_000).
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+BBOX_PARAMETER = {
+    "description": "minLon,minLat,maxLon,maxLat in CRS84 (or six numbers with heights, which are ignored); "
+                   "longitudes in [-180, 180], latitudes in [-90, 90], minLat <= maxLat; minLon > maxLon "
+                   "crosses the antimeridian",
+    "style": "form", "explode": False,
+    # The standard's definition (OGC API – Features Part 1, parameters/bbox.yaml).
+    "schema": {"type": "array", "oneOf": [{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}],
+               "items": {"type": "number"}},
+}
 
 
 class OgcError(Exception):
@@ -99,16 +121,15 @@ def _q(accept: str, types: tuple[str, ...]) -> float:
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     if raw is None or raw == "":
         return None
-    try:
-        parts = [float(p) for p in raw.split(",")]
-    except ValueError as exc:
-        raise OgcError(400, "InvalidParameterValue", "bbox muss aus vier Zahlen bestehen: minLon,minLat,maxLon,maxLat.") from exc
+    if not all(_NUMBER.fullmatch(p) for p in raw.split(",")):
+        raise OgcError(400, "InvalidParameterValue", "bbox muss aus vier Zahlen bestehen: minLon,minLat,maxLon,maxLat.")
+    parts = [float(p) for p in raw.split(",")]
     if len(parts) == 6:  # 3D bbox: drop heights
         parts = [parts[0], parts[1], parts[3], parts[4]]
     if len(parts) != 4:
         raise OgcError(400, "InvalidParameterValue", "bbox muss aus vier Zahlen bestehen: minLon,minLat,maxLon,maxLat.")
     minx, miny, maxx, maxy = parts
-    if miny > maxy or not (-90 <= miny <= 90 and -90 <= maxy <= 90) or any(v != v for v in parts):
+    if miny > maxy or not (-90 <= miny <= 90 and -90 <= maxy <= 90) or not (-180 <= minx <= 180 and -180 <= maxx <= 180):
         raise OgcError(400, "InvalidParameterValue", "bbox liegt außerhalb von CRS84 oder minLat > maxLat.")
     if minx > maxx:  # crosses the antimeridian: never in Germany; treat as everything in lat band
         minx, maxx = -180.0, 180.0
@@ -163,6 +184,10 @@ def parse_datetime(raw: str | None) -> tuple[datetime.datetime | None, datetime.
     collections have no temporal extent."""
     if raw is None or raw == "":
         return None
+    if not re.fullmatch(DATETIME_PATTERN[1:-1], raw):
+        raise OgcError(400, "InvalidParameterValue",
+                       f"datetime „{raw}“ ist kein Zeitpunkt und kein Intervall nach RFC 3339 (z. B. "
+                       "2024-05-01T12:00:00Z, 2024-05-01 oder 2024-01-01/..).")
     parts = raw.split("/")
     if len(parts) == 1:
         if raw == "..":

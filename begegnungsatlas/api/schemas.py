@@ -7,10 +7,39 @@ through unvalidated); these schemas document their shape. Tests check real respo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+# --- query parameters -------------------------------------------------------------------------------------
+
+# A decimal number as the lists' bbox takes it (no exponent, no inf/nan).
+_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+# Empty means "not given", as a submitted form of the public list sends it.
+FLAG = Literal["", "0", "1", "false", "true", "no", "yes", "off", "on", "nein", "ja"]
+
+
+class PlaceQuery(Schema):
+    """The filters of the public list (/orte/), shared by the place list and the exports.
+
+    Values outside these declarations are refused with 400 (the public list's form ignores them instead).
+    """
+
+    q: str = Field("", description="Full-text search in name, description, address, offer titles")
+    kommune: str = Field("", description="ARS of the Kommune")
+    zielgruppe: list[str] = Field([], description="Target-group slug; repeat for several (all must match)")
+    art: Literal["", "physical", "virtual", "hybrid"] = Field("", description="kind of place")
+    status: Literal["", "existing", "planned", "potential"] = Field("", description="existing, planned or "
+                                                                                        "Potenzialraum")
+    rollstuhl: Literal["", "yes", "limited", "no", "unknown"] = Field("", description="wheelchair access")
+    jetzt_offen: FLAG = Field("", description="1/true/yes/on/ja: only places open now (Europe/Berlin, NRW "
+                                              "holidays)")
+    angebote: FLAG = Field("", description="1/true/yes/on/ja: only places with offers")
+    gruppen: FLAG = Field("", description="1/true/yes/on/ja: only rooms open to free/spontaneous groups")
+    bbox: str = Field("", pattern=rf"^({_NUMBER}(,{_NUMBER}){{3}})?$",
+                      description="minLon,minLat,maxLon,maxLat (WGS 84); a box with min > max is empty")
+    region: str = Field("", description="Region slug (kreis-dueren, dortmund)")
 
 
 class Open(Schema):
@@ -185,6 +214,13 @@ class FeatureCollection(Schema):
     numberReturned: int  # noqa: N815
     timeStamp: str  # noqa: N815
     links: list[Link]
+
+
+class GeoJsonExport(Schema):
+    """The GeoJSON export: one point feature per place (virtual places without geometry)."""
+
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
 
 
 class OgcException(Schema):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from ninja.params.functions import Query  # the typed function behind ninja.Quer
 
 from begegnungsatlas.places.models import TargetGroup
 
-from .. import hsds
+from .. import hsds, ogc
 from ..ids import parse_hsds_id
 from ..ogc import json_response
 from ..schemas import Error, HsdsObject, HsdsPage, HsdsRoot
@@ -21,6 +23,16 @@ from ..schemas import Error, HsdsObject, HsdsPage, HsdsRoot
 router = Router(tags=["HSDS 3.0"])
 MAX_PER_PAGE = 1000
 MAX_PAGE = 1_000_000
+# ISO 8601 as modified_after takes it: a date, or a date and time (seconds, fraction and offset optional).
+_HOUR_MINUTE = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+MODIFIED_AFTER = (rf"^({ogc.YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt]{_HOUR_MINUTE}(:[0-5][0-9](\.[0-9]+)?)?"
+                  rf"([Zz]|[+-]{_HOUR_MINUTE})?)?)?$")
+JsonOnly = Literal["json"]
+
+
+PAGE = Query(1, ge=1, le=MAX_PAGE, description="page number, from 1")
+PER_PAGE = Query(50, ge=1, le=MAX_PER_PAGE, description="page size")
+FORMAT = Query("json", description="only json (no ndjson)")
 
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
@@ -74,6 +86,9 @@ def _paging(request: HttpRequest) -> tuple[int, int]:
 def _modified_after(raw: str | None) -> datetime | None:
     if not raw:
         return None
+    if not re.fullmatch(MODIFIED_AFTER[1:-1], raw):
+        raise hsds.HsdsBadRequest("modified_after muss ein Datum oder Zeitpunkt nach ISO 8601 sein.")
+    raw = raw.upper()
     try:
         value = parse_datetime(raw)
         if value is None:
@@ -118,10 +133,11 @@ def root(request: HttpRequest) -> HttpResponse:
 def services(
     request: HttpRequest,
     search: str = Query("", description="Full-text search in name and description"),
-    page: int = Query(1), per_page: int = Query(50, description=f"max {MAX_PER_PAGE}"),
-    format: str = Query("json", description="only json"),  # noqa: A002 - name fixed by HSDS
+    page: int = PAGE, per_page: int = PER_PAGE,
+    format: JsonOnly = FORMAT,  # noqa: A002 - name fixed by HSDS
     taxonomy_term_id: str = Query(""), taxonomy_id: str = Query(""), organization_id: str = Query(""),
-    modified_after: str = Query("", description="ISO 8601; services of places changed on or after this"),
+    modified_after: str = Query("", pattern=MODIFIED_AFTER,
+                                description="ISO 8601 date or date-time; services of places changed on or after"),
     minimal: bool = Query(False, description="only id, name, status"),
     full: bool = Query(False, description="fully nested services"),
 ) -> HttpResponse:
@@ -151,13 +167,14 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
             summary="Paginated list of services at their locations")
 def service_at_locations(
     request: HttpRequest,
-    search: str = Query(""), page: int = Query(1), per_page: int = Query(50, description=f"max {MAX_PER_PAGE}"),
-    format: str = Query("json", description="only json"),  # noqa: A002 - name fixed by HSDS
+    search: str = Query(""), page: int = PAGE, per_page: int = PER_PAGE,
+    format: JsonOnly = FORMAT,  # noqa: A002 - name fixed by HSDS
     taxonomy_term_id: str = Query(""), taxonomy_id: str = Query(""), organization_id: str = Query(""),
-    modified_after: str = Query("", description="ISO 8601; on or after"),
+    modified_after: str = Query("", pattern=MODIFIED_AFTER, description="ISO 8601 date or date-time; on or after"),
     full: bool = Query(False, description="fully nested"),
     postcode: str = Query("", description="postcode of the location's address (exact)"),
-    proximity: str = Query("", description="not supported (400): no postcode centroids"),
+    proximity: str = Query("", max_length=0, description="not supported (400 unless empty): no postcode "
+                                                         "centroids"),
 ) -> HttpResponse:
     try:
         _only(request, _SAL_PARAMS)
@@ -182,8 +199,8 @@ def service_at_location_detail(request: HttpRequest, sal_id: str) -> HttpRespons
 
 
 @router.get("/organizations", response={200: HsdsPage, 400: Error}, summary="Paginated list of organizations")
-def organizations(request: HttpRequest, search: str = Query(""), page: int = Query(1),
-                  per_page: int = Query(50), format: str = Query("json"),  # noqa: A002 - name fixed by HSDS
+def organizations(request: HttpRequest, search: str = Query(""), page: int = PAGE,
+                  per_page: int = PER_PAGE, format: JsonOnly = FORMAT,  # noqa: A002 - name fixed by HSDS
                   full: bool = Query(False, description="with locations and services"),
                   full_service: bool = Query(False, description="services fully nested (with full)")) -> HttpResponse:
     try:
@@ -211,8 +228,8 @@ def organization_detail(request: HttpRequest, organization_id: str,
 
 
 @router.get("/taxonomies", response={200: HsdsPage, 400: Error}, summary="The published taxonomies (target groups)")
-def taxonomies(request: HttpRequest, search: str = Query(""), page: int = Query(1), per_page: int = Query(50),
-               format: str = Query("json")) -> HttpResponse:  # noqa: A002 - name fixed by HSDS
+def taxonomies(request: HttpRequest, search: str = Query(""), page: int = PAGE, per_page: int = PER_PAGE,
+               format: JsonOnly = FORMAT) -> HttpResponse:  # noqa: A002 - name fixed by HSDS
     try:
         _only(request, _LIST_PARAMS)
         pg, per = _paging(request)
@@ -238,8 +255,8 @@ def taxonomy_detail(request: HttpRequest, taxonomy_id: str) -> HttpResponse:
 
 
 @router.get("/taxonomy_terms", response={200: HsdsPage, 400: Error}, summary="Paginated list of taxonomy terms")
-def taxonomy_terms(request: HttpRequest, page: int = Query(1), per_page: int = Query(50),
-                   format: str = Query("json"),  # noqa: A002 - name fixed by HSDS
+def taxonomy_terms(request: HttpRequest, page: int = PAGE, per_page: int = PER_PAGE,
+                   format: JsonOnly = FORMAT,  # noqa: A002 - name fixed by HSDS
                    taxonomy_id: str = Query(""), search: str = Query(""),
                    top_only: bool = Query(False, description="terms without children (all: the taxonomy is flat)"),
                    parent_id: str = Query("", description="children of this term (none: the taxonomy is flat)"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, Literal, ParamSpec
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router
-from ninja.params.functions import Query  # the typed function behind ninja.Query(...)
+from ninja.params.functions import Path, Query  # the typed functions behind ninja.Query(...)/Path(...)
 
 from .. import ogc, selectors
 from ..schemas import (
@@ -24,7 +24,18 @@ from ..schemas import (
 
 router = Router(tags=["OGC API – Features"])
 ERRORS = {400: OgcException, 404: OgcException}
-FORMAT = Query(None, description="json | html (otherwise by the Accept header)")
+Format = Literal["json", "geojson", "html"] | None
+FORMAT = Query(None, description="json or html (otherwise by the Accept header); geojson is json")
+COLLECTION = Path(..., description="places or areas (others: 404)")
+# The collections as an enum (a Literal type would answer 400, and the standard wants 404 for others).
+COLLECTION_ENUM = {"collection_id": {"schema": {"type": "string", "enum": list(ogc.COLLECTIONS)}}}
+
+
+def _doc(media_type: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The route's real media types: JSON (GeoJSON for features) or HTML, errors as JSON or the HTML page."""
+    types = [media_type, ogc.HTML]
+    return {"openapi_extra": {"x-media-types": {200: types, 400: [ogc.JSON, ogc.HTML], 404: [ogc.JSON, ogc.HTML]},
+                              "x-parameters": parameters or {}}}
 
 
 def _base(request: HttpRequest) -> str:
@@ -67,46 +78,53 @@ def _guard(
     return wrapper
 
 
-@router.get("/", url_name="ogc_landing", response={200: OgcLanding, **ERRORS}, summary="Landing page")
+@router.get("/", url_name="ogc_landing", response={200: OgcLanding, **ERRORS}, summary="Landing page",
+            **_doc(ogc.JSON))
 @_guard
-def landing(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
+def landing(request: HttpRequest, f: Format = FORMAT) -> HttpResponse:
     ogc.check_params(request, ogc.PARAMS)
     return _respond(request, ogc.landing(_base(request)), "ogc_landing.html")
 
 
-@router.get("/conformance", url_name="ogc_conformance", response={200: OgcConformance, **ERRORS}, summary="Conformance classes")
+@router.get("/conformance", url_name="ogc_conformance", response={200: OgcConformance, **ERRORS},
+            summary="Conformance classes", **_doc(ogc.JSON))
 @_guard
-def conformance(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
+def conformance(request: HttpRequest, f: Format = FORMAT) -> HttpResponse:
     ogc.check_params(request, ogc.PARAMS)
     return _respond(request, {"conformsTo": ogc.CONFORMANCE}, "ogc_conformance.html")
 
 
-@router.get("/collections", url_name="ogc_collections", response={200: OgcCollections, **ERRORS}, summary="Feature collections")
+@router.get("/collections", url_name="ogc_collections", response={200: OgcCollections, **ERRORS},
+            summary="Feature collections", **_doc(ogc.JSON))
 @_guard
-def collections(request: HttpRequest, f: str | None = FORMAT) -> HttpResponse:
+def collections(request: HttpRequest, f: Format = FORMAT) -> HttpResponse:
     ogc.check_params(request, ogc.PARAMS)
     return _respond(request, ogc.collections(_base(request)), "ogc_collections.html")
 
 
-@router.get("/collections/{collection_id}", url_name="ogc_collection", response={200: OgcCollection, **ERRORS}, summary="One collection")
+@router.get("/collections/{collection_id}", url_name="ogc_collection", response={200: OgcCollection, **ERRORS},
+            summary="One collection", **_doc(ogc.JSON, COLLECTION_ENUM))
 @_guard
-def collection(request: HttpRequest, collection_id: str, f: str | None = FORMAT) -> HttpResponse:
+def collection(request: HttpRequest, collection_id: str = COLLECTION, f: Format = FORMAT) -> HttpResponse:
     _collection_or_404(collection_id)
     ogc.check_params(request, ogc.PARAMS)
     return _respond(request, ogc.collection(_base(request), collection_id), "ogc_collection.html")
 
 
 @router.get("/collections/{collection_id}/items", url_name="ogc_items", response={200: FeatureCollection, **ERRORS},
-            summary="Features of a collection (bbox, limit, offset)")
+            summary="Features of a collection (bbox, limit, offset)",
+            **_doc(ogc.GEOJSON, {**COLLECTION_ENUM, "bbox": ogc.BBOX_PARAMETER}))
 @_guard
 def items(
-    request: HttpRequest, collection_id: str,
-    bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLat in CRS84"),
-    limit: int | None = Query(None, description=f"default {ogc.DEFAULT_LIMIT}, at most {ogc.MAX_LIMIT}"),
-    offset: int | None = Query(None, description="start index (default 0)"),
-    datetime: str | None = Query(None, description="RFC 3339 instant or interval; checked (400 if invalid), then "
-                                                   "ignored: the collections have no temporal extent"),
-    f: str | None = FORMAT,
+    request: HttpRequest, collection_id: str = COLLECTION,
+    bbox: str | None = Query(None),
+    limit: int | None = Query(None, ge=1, description=f"default {ogc.DEFAULT_LIMIT}; larger values than "
+                                                      f"{ogc.MAX_LIMIT} are capped to {ogc.MAX_LIMIT}"),
+    offset: int | None = Query(None, ge=0, le=ogc.MAX_OFFSET, description="start index (default 0)"),
+    datetime: str | None = Query(None, pattern=ogc.DATETIME_PATTERN,
+                                 description="RFC 3339 instant or interval; checked (400 if invalid), then "
+                                             "ignored: the collections have no temporal extent"),
+    f: Format = FORMAT,
 ) -> HttpResponse:
     _collection_or_404(collection_id)
     ogc.check_params(request, ogc.ITEMS_PARAMS)
@@ -144,9 +162,9 @@ def items(
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", url_name="ogc_item", response={200: Feature, **ERRORS},
-            summary="One feature")
+            summary="One feature", **_doc(ogc.GEOJSON, COLLECTION_ENUM))
 @_guard
-def item(request: HttpRequest, collection_id: str, feature_id: str, f: str | None = FORMAT) -> HttpResponse:
+def item(request: HttpRequest, feature_id: str, collection_id: str = COLLECTION, f: Format = FORMAT) -> HttpResponse:
     _collection_or_404(collection_id)
     ogc.check_params(request, ogc.PARAMS)
     html = ogc.wants_html(request)

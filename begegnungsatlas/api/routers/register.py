@@ -6,8 +6,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
-from ninja.params.functions import Query  # the typed function behind ninja.Query(...)
+from ninja import Query, Router
+from ninja.params.functions import Path  # the typed functions behind ninja.Path(...)/ninja.Query(...)
+from ninja.params.functions import Query as QueryParam
 
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.places import exports
@@ -15,21 +16,15 @@ from begegnungsatlas.places.models import Place
 from begegnungsatlas.places.selectors.places import PlaceFilter, places_search
 
 from .. import selectors
-from ..ogc import JSON, dumps, json_response, place_summaries_json
-from ..schemas import AreaList, Error, Feature, PlaceDetail, PlaceList
+from ..ogc import GEOJSON, JSON, dumps, json_response, place_summaries_json
+from ..schemas import AreaList, Error, Feature, GeoJsonExport, PlaceDetail, PlaceList, PlaceQuery
 
 router = Router(tags=["Register"])
 
 FILTER_DOC = "Same parameters as the public list (/orte/)."
-DEFAULT_LIMIT, MAX_LIMIT = 50, 1000
-
-
-def _int(raw: str | None, default: int, maximum: int) -> int:
-    try:
-        value = int(raw) if raw not in (None, "") else default
-    except ValueError:
-        value = default
-    return max(0, min(value, maximum))
+DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET = 50, 1000, 10**9
+MAX_ID = 2**63 - 1  # the database's bigint: larger ids are refused (400), never passed to SQL
+ERROR_400 = {400: Error}
 
 
 def _summary(row: dict[str, Any], base: str) -> dict[str, Any]:
@@ -37,28 +32,16 @@ def _summary(row: dict[str, Any], base: str) -> dict[str, Any]:
 
 
 @router.get(
-    "/places", response={200: PlaceList}, summary="List published places (filters of the public list)",
+    "/places", response={200: PlaceList, **ERROR_400}, summary="List published places (filters of the public list)",
     description=FILTER_DOC,
 )
 def place_list(
     request: HttpRequest,
-    q: str = Query("", description="Full-text search in name, description, address, offer titles"),
-    kommune: str = Query("", description="ARS of the Kommune"),
-    zielgruppe: list[str] = Query([], description="Target-group slug; repeat for several (all must match)"),  # noqa: B008
-    art: str = Query("", description="physical | virtual | hybrid"),
-    status: str = Query("", description="existing | planned | potential"),
-    rollstuhl: str = Query("", description="yes | limited | no | unknown"),
-    jetzt_offen: str = Query("", description="1: only places open now (Europe/Berlin, NRW holidays)"),
-    angebote: str = Query("", description="1: only places with offers"),
-    gruppen: str = Query("", description="1: only rooms open to free/spontaneous groups"),
-    bbox: str = Query("", description="minLon,minLat,maxLon,maxLat (WGS 84)"),
-    region: str = Query("", description="Region slug (kreis-dueren, dortmund)"),
-    limit: int = Query(DEFAULT_LIMIT, description=f"Page size (max {MAX_LIMIT})"),
-    offset: int = Query(0, description="Start index"),
+    filters: Query[PlaceQuery],
+    limit: int = QueryParam(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT, description="Page size"),
+    offset: int = QueryParam(0, ge=0, le=MAX_OFFSET, description="Start index"),
 ) -> HttpResponse:
-    f = PlaceFilter.from_params(request.GET)
-    limit = _int(request.GET.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
-    offset = _int(request.GET.get("offset"), 0, 10**9)
+    f = PlaceFilter.from_params(request.GET)  # the values are checked against PlaceQuery above
     page = selectors.places_list_raw(f, limit=limit, offset=offset)
     base = request.build_absolute_uri("/api/places/")
     params = f.as_params()
@@ -77,8 +60,8 @@ def place_list(
     return HttpResponse(body, content_type=JSON)
 
 
-@router.get("/places/{place_id}", response={200: PlaceDetail, 404: Error}, summary="One published place")
-def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
+@router.get("/places/{place_id}", response={200: PlaceDetail, 400: Error, 404: Error}, summary="One published place")
+def place_detail(request: HttpRequest, place_id: int = Path(..., ge=1, le=MAX_ID)) -> HttpResponse:
     row = selectors.place_row(place_id)
     if row is None:
         return json_response({"detail": "Ort nicht gefunden."}, status=404)
@@ -103,9 +86,9 @@ def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
     return json_response(doc)
 
 
-@router.get("/areas", response={200: AreaList}, summary="Areas (without geometry)")
-def area_list(request: HttpRequest, region: str = Query("", description="Region slug"),
-              level: str = Query("", description="Level slug, e.g. kommune, stadtbezirk")) -> HttpResponse:
+@router.get("/areas", response={200: AreaList, **ERROR_400}, summary="Areas (without geometry)")
+def area_list(request: HttpRequest, region: str = QueryParam("", description="Region slug"),
+              level: str = QueryParam("", description="Level slug, e.g. kommune, stadtbezirk")) -> HttpResponse:
     qs = Area.objects.all()
     if region:
         qs = qs.filter(region__slug=region)
@@ -115,14 +98,15 @@ def area_list(request: HttpRequest, region: str = Query("", description="Region 
     return json_response({"count": len(rows), "results": rows})
 
 
-@router.get("/areas/{area_id}", response={200: Feature, 404: Error}, summary="One area as a GeoJSON feature")
-def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
+@router.get("/areas/{area_id}", response={200: Feature, 400: Error, 404: Error},
+            summary="One area as a GeoJSON feature", openapi_extra={"x-media-types": {200: [GEOJSON]}})
+def area_detail(request: HttpRequest, area_id: int = Path(..., ge=1, le=MAX_ID)) -> HttpResponse:
     row = selectors.area_row(area_id)
     if row is None:
         return json_response({"detail": "Gebiet nicht gefunden."}, status=404)
     geometry = row.pop("geometry")
     return json_response({"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row},
-                         content_type="application/geo+json")
+                         content_type=GEOJSON)
 
 
 def _export(request: HttpRequest, body: bytes, content_type: str, ext: str) -> HttpResponse:
@@ -131,20 +115,27 @@ def _export(request: HttpRequest, body: bytes, content_type: str, ext: str) -> H
     return response
 
 
-@router.get("/places.csv", summary="Export the filtered list as CSV (;-separated, UTF-8)", description=FILTER_DOC)
-def export_csv(request: HttpRequest) -> HttpResponse:
+CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export_doc(media_type: str, schema: Any = None) -> dict[str, Any]:
+    return {"response": {200: schema, **ERROR_400}, "description": FILTER_DOC,
+            "openapi_extra": {"x-media-types": {200: [media_type]}}}
+
+
+@router.get("/places.csv", summary="Export the filtered list as CSV (;-separated, UTF-8)", **_export_doc(CSV))
+def export_csv(request: HttpRequest, filters: Query[PlaceQuery]) -> HttpResponse:
     places = places_search(PlaceFilter.from_params(request.GET))
-    return _export(request, exports.write_csv(places), "text/csv; charset=utf-8", "csv")
+    return _export(request, exports.write_csv(places), f"{CSV}; charset=utf-8", "csv")
 
 
-@router.get("/places.xlsx", summary="Export the filtered list as XLSX", description=FILTER_DOC)
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+@router.get("/places.xlsx", summary="Export the filtered list as XLSX", **_export_doc(XLSX))
+def export_xlsx(request: HttpRequest, filters: Query[PlaceQuery]) -> HttpResponse:
     places = places_search(PlaceFilter.from_params(request.GET))
-    return _export(request, exports.write_xlsx(places),
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    return _export(request, exports.write_xlsx(places), XLSX, "xlsx")
 
 
-@router.get("/places.geojson", summary="Export the filtered list as GeoJSON", description=FILTER_DOC)
-def export_geojson(request: HttpRequest) -> HttpResponse:
+@router.get("/places.geojson", summary="Export the filtered list as GeoJSON", **_export_doc(GEOJSON, GeoJsonExport))
+def export_geojson(request: HttpRequest, filters: Query[PlaceQuery]) -> HttpResponse:
     places = places_search(PlaceFilter.from_params(request.GET))
-    return _export(request, exports.write_geojson(places), "application/geo+json", "geojson")
+    return _export(request, exports.write_geojson(places), GEOJSON, "geojson")
