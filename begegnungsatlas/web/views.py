@@ -26,32 +26,19 @@ def data_sources(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What this person can do, by role: their places, the moderation queue, import, atlas, funding, supply,
     measures and participation."""
-    from begegnungsatlas.gaps.permissions import can_run as can_run_gaps
     from begegnungsatlas.measures.selectors import measures_for_contributor
-    from begegnungsatlas.participation.permissions import can_manage_participation, can_moderate_reports
+    from begegnungsatlas.participation.permissions import can_moderate_reports
     from begegnungsatlas.participation.selectors import reports_pending
-    from begegnungsatlas.places.permissions import (
-        can_create_place,
-        can_import,
-        can_manage_places,
-        can_moderate,
-    )
+    from begegnungsatlas.places.permissions import can_manage_places, can_moderate
     from begegnungsatlas.places.selectors.editor import places_editable_by, suggestions_pending
 
+    # The links are decided in the template with {% can %}; the view only counts what the person may see.
     user = request.user
-    manage = can_manage_places(user).allowed
-    moderate = can_moderate(user).allowed
     return render(request, "web/dashboard.html", {
-        "can_manage": manage,
-        "can_create": manage and can_create_place(user).allowed,
-        "my_places_count": places_editable_by(user).count() if manage else 0,
-        "can_moderate": moderate,
-        "pending_count": suggestions_pending().count() if moderate else 0,
-        "can_import": can_import(user).allowed,
+        "my_places_count": places_editable_by(user).count() if can_manage_places(user) else 0,
+        "pending_count": suggestions_pending().count() if can_moderate(user) else 0,
         "my_measures_count": measures_for_contributor(user).count(),
-        "can_manage_surveys": can_manage_participation(user).allowed,
-        "reports_pending_count": reports_pending().count() if can_moderate_reports(user).allowed else None,
-        "can_run_gaps": can_run_gaps(user).allowed,
+        "reports_pending_count": reports_pending().count() if can_moderate_reports(user) else None,
     })
 
 
