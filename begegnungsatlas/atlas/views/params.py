@@ -10,13 +10,13 @@ from typing import Any
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core import installation
+
 from ..models import AreaLevel, Indicator, Region
 from ..permissions import can_view_indicator
 from ..selectors.areas import levels_visible
 from ..selectors.choropleth import METHODS, BreaksError
 from ..selectors.values import indicator_levels, indicator_periods, indicators_for_region
-
-DEFAULT_REGION = "dortmund"
 
 
 @dataclass
@@ -80,7 +80,7 @@ def parse_breaks(raw: str) -> list[float] | None:
 
 
 def map_query(get: QueryDict, user: Any) -> MapQuery:
-    slug = get.get("region") or DEFAULT_REGION
+    slug = get.get("region") or installation.current().atlas_region
     region = Region.objects.filter(slug=slug).first() or Region.objects.order_by("is_reference", "name").first()
     if region is None:
         raise Http404(_("Es sind noch keine Gebiete angelegt."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -118,7 +118,7 @@ def _full_clean(place: Place) -> None:
     except ValidationError as exc:
         parts = []
         for field, messages in exc.message_dict.items():
-            label = str(Place._meta.get_field(field).verbose_name) if field != NON_FIELD_ERRORS else ""
+            label = str(getattr(Place._meta.get_field(field), "verbose_name", field)) if field != NON_FIELD_ERRORS else ""
             parts += [f"{label}: {m}" if label else m for m in messages]
         raise PlaceError(" ".join(parts)) from exc
 
@@ -394,7 +394,7 @@ def places_write_bulk(
 
     updated: list[tuple[Place, dict[str, Any]]] = []
     for item in updates:
-        place = Place.objects.select_for_update().get(pk=item.existing_id)
+        place = Place.objects.select_for_update().get(pk=cast(int, item.existing_id))
         before = _jsonable(place_snapshot(place))
         for key, value in item.data.items():
             if key in item.mapped and key in SCALAR_FIELDS and value not in ("", None):
