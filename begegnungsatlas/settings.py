@@ -21,6 +21,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from begegnungsatlas.core.installation import DEFAULTS as _INSTALLATION_DEFAULTS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -230,8 +232,21 @@ BEGEGNUNGSATLAS_MAX_PHOTO_BYTES = int(os.environ.get("BEGEGNUNGSATLAS_MAX_PHOTO_
 BEGEGNUNGSATLAS_TILE_URL = os.environ.get("BEGEGNUNGSATLAS_TILE_URL", "")
 BEGEGNUNGSATLAS_TILE_ATTRIBUTION = os.environ.get("BEGEGNUNGSATLAS_TILE_ATTRIBUTION", "")
 BEGEGNUNGSATLAS_SITE_NAME = os.environ.get("BEGEGNUNGSATLAS_SITE_NAME", "Begegnungsatlas")
+
+
+def _installation(name: str) -> str:
+    return os.environ.get(name, str(_INSTALLATION_DEFAULTS[name]))
+
+
 # Slug of the planning region a new funding call covers by default (empty: the only planning region, if one).
-BEGEGNUNGSATLAS_REGION = os.environ.get("BEGEGNUNGSATLAS_REGION", "")
+BEGEGNUNGSATLAS_REGION = _installation("BEGEGNUNGSATLAS_REGION")
+# The installation as data (core/installation.py, which holds the defaults; docs/operations.md "Installing for
+# another Kreis"). BEGEGNUNGSATLAS_DEFAULT_MAP_VIEW is "latitude,longitude,zoom", checked by core.checks.
+BEGEGNUNGSATLAS_INSTALLATION_NAME = _installation("BEGEGNUNGSATLAS_INSTALLATION_NAME")
+BEGEGNUNGSATLAS_LETTERHEAD = _installation("BEGEGNUNGSATLAS_LETTERHEAD")
+BEGEGNUNGSATLAS_LETTER_PLACE = _installation("BEGEGNUNGSATLAS_LETTER_PLACE")
+BEGEGNUNGSATLAS_ATLAS_REGION = _installation("BEGEGNUNGSATLAS_ATLAS_REGION")
+BEGEGNUNGSATLAS_DEFAULT_MAP_VIEW = _installation("BEGEGNUNGSATLAS_DEFAULT_MAP_VIEW")
 
 # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto headers are believed;
 # from every other peer those headers are dropped (core.middleware.TrustedProxyMiddleware).

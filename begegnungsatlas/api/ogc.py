@@ -250,12 +250,10 @@ def collections(base: str) -> dict[str, Any]:
 
 
 def place_feature(row: dict[str, Any], item_base: str) -> dict[str, Any]:
-    props = {k: row[k] for k in selectors.PROPERTY_NAMES}
-    return {
-        "type": "Feature", "id": row["id"],
-        "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]} if row["lon"] is not None else None,
-        "properties": props,
-    }
+    """The feature of a place row (``selectors.place_row``) as a dict: parsed from ``place_feature_text``, the one
+    serializer of a place feature, so the dict, the page text and the stored pieces cannot drift apart."""
+    values = tuple(row[c] for c in _ROW_KEYS)
+    return dict(json.loads(place_feature_text(values, _group_list(row["target_groups"]))))
 
 
 def area_feature(row: dict[str, Any], item_base: str) -> dict[str, Any]:
@@ -313,59 +311,101 @@ def _num(v: float | None) -> str:
 
 
 def _group_lists(groups: dict[Any, list[str]]) -> dict[Any, str]:
-    return {key: "[" + ",".join(map(_s, slugs)) + "]" for key, slugs in groups.items()}
+    return {key: _group_list(slugs) for key, slugs in groups.items()}
 
 
-_FEATURE = ('{"type":"Feature","id":%d,"geometry":%s,"properties":{"name":%s,"kind":%s,"status":%s,"street":%s,'
-            '"postcode":%s,"city":%s,"kommune":%s,"kommune_name":%s,"wheelchair":%s,"open_for_groups":%s,'
-            '"opening_hours":%s,"website":%s,"is_example":%s,"target_groups":%s}}')
 _POINT = '{"type":"Point","coordinates":[%r,%r]}'
+# Keys of a dict row (``selectors._rows``) in the order of a raw row (``selectors.PLACE_COLUMNS``).
+_ROW_KEYS = ("id", "name", "kind", "status", "street", "postcode", "city", "kommune", "kommune_name", "lon", "lat",
+             "wheelchair", "open_for_groups", "opening_hours", "website", "is_example")
+
+
+def _group_list(slugs: list[str]) -> str:
+    return "[" + ",".join(map(_s, slugs)) + "]"
+
+
+def place_json_values(row: tuple[Any, ...], groups: str) -> tuple[Any, ...]:
+    """The one serializer of a place's values: a raw row (``selectors.PLACE_COLUMNS`` order) and its target groups
+    as JSON text → each value as JSON text (as ``json.dumps(ensure_ascii=False)`` writes it), in the order
+    ``id, geometry, name, kind, status, street, postcode, city, kommune, kommune_name, lon, lat, wheelchair,
+    open_for_groups, opening_hours, website, is_example, target_groups``.
+
+    The OGC feature (``place_feature_text``: items pages, stored ``PlaceFeature`` pieces, one item) and the
+    register summary (``place_summary_text``) are both filled from these values (a tuple: the hot paths write
+    10,000 of them per page).
+    """
+    (pk, name, kind, status, street, postcode, city, k_code, k_name, lon, lat, wheelchair, groups_ok,
+     hours, website, example) = row[:16]
+    if lon is None:
+        geometry = "null"
+    elif lat is None:
+        geometry = f'{{"type":"Point","coordinates":[{lon!r},null]}}'
+    else:
+        geometry = _POINT % (lon, lat)
+    return (pk, geometry, _s(name), _s(kind), _s(status), _s(street), _s(postcode), _s(city), _s(k_code or ""),
+            _s(k_name or ""), _num(lon), _num(lat), _s(wheelchair), _BOOL[groups_ok], _s(hours), _s(website),
+            _BOOL[example], groups)
+
+
+def place_feature_text(row: tuple[Any, ...], groups: str) -> str:
+    """A place as a GeoJSON feature, as JSON text (compact, the bytes of ``json.dumps``)."""
+    (pk, geometry, name, kind, status, street, postcode, city, kommune, kommune_name, _lon, _lat, wheelchair,
+     groups_ok, hours, website, example, target_groups) = place_json_values(row, groups)
+    return (f'{{"type":"Feature","id":{int(pk)},"geometry":{geometry},"properties":{{"name":{name},"kind":{kind},'
+            f'"status":{status},"street":{street},"postcode":{postcode},"city":{city},"kommune":{kommune},'
+            f'"kommune_name":{kommune_name},"wheelchair":{wheelchair},"open_for_groups":{groups_ok},'
+            f'"opening_hours":{hours},"website":{website},"is_example":{example},"target_groups":{target_groups}}}}}')
+
+
+def place_summary_text(row: tuple[Any, ...], groups: str, base: str) -> str:
+    """A place as a register summary (``{**row, "url": base + id}``), as JSON text."""
+    (pk, _geometry, name, kind, status, street, postcode, city, kommune, kommune_name, lon, lat, wheelchair,
+     groups_ok, hours, website, example, target_groups) = place_json_values(row, groups)
+    return (f'{{"id":{int(pk)},"name":{name},"kind":{kind},"status":{status},"street":{street},'
+            f'"postcode":{postcode},"city":{city},"lon":{lon},"lat":{lat},"wheelchair":{wheelchair},'
+            f'"open_for_groups":{groups_ok},"opening_hours":{hours},"website":{website},"is_example":{example},'
+            f'"kommune":{kommune},"kommune_name":{kommune_name},"target_groups":{target_groups},'
+            f'"url":{_s(f"{base}{pk}")}}}')
+
+
+def place_summary(row: dict[str, Any], base: str) -> dict[str, Any]:
+    """The register summary of a dict row (``selectors.place_row``), parsed from ``place_summary_text``."""
+    values = tuple(row[c] for c in _ROW_KEYS)
+    return dict(json.loads(place_summary_text(values, _group_list(row["target_groups"]), base)))
 
 
 def place_features_json(page: selectors.RawPage) -> str:
-    """Comma-separated GeoJSON features (as ``place_feature`` builds them) of a raw page, as text."""
+    """Comma-separated GeoJSON features (``place_feature_text``) of a raw page, as text."""
     groups = _group_lists(page.groups)
-    out: list[str] = []
-    append = out.append
-    for (pk, name, kind, status, street, postcode, city, k_code, k_name, lon, lat, wheelchair, groups_ok,
-         hours, website, example, key) in page.rows:
-        if lon is None:
-            geometry = "null"
-        elif lat is None:
-            geometry = f'{{"type":"Point","coordinates":[{lon!r},null]}}'
-        else:
-            geometry = _POINT % (lon, lat)
-        append(_FEATURE % (
-            pk, geometry, _s(name), _s(kind), _s(status), _s(street), _s(postcode), _s(city), _s(k_code or ""),
-            _s(k_name or ""), _s(wheelchair), _BOOL[groups_ok], _s(hours), _s(website), _BOOL[example], groups[key],
-        ))
-    return ",".join(out)
+    return ",".join([place_feature_text(row, groups[row[16]]) for row in page.rows])
 
 
-# The stored pieces of ``api.models.PlaceFeature``: a feature is ``head + kommune + ',"kommune_name":' + name + tail``.
-_HEAD = ('{"type":"Feature","id":%d,"geometry":%s,"properties":{"name":%s,"kind":%s,"status":%s,"street":%s,'
-         '"postcode":%s,"city":%s,"kommune":')
-_KOMMUNE_NAME = ',"kommune_name":'
-_TAIL = (',"wheelchair":%s,"open_for_groups":%s,"opening_hours":%s,"website":%s,"is_example":%s,'
-         '"target_groups":%s}}')
-assert _FEATURE == _HEAD + "%s" + _KOMMUNE_NAME + "%s" + _TAIL  # noqa: S101 - the two must never drift apart
+# The stored pieces of ``api.models.PlaceFeature``: a feature is ``head + kommune + ',"kommune_name":' + name + tail``,
+# so that renaming a Kommune needs no refresh. The pieces are cut out of ``place_feature_text`` at two markers that
+# stand in for the Kommune's code and name; the cut (with its quotes) cannot occur in a place's own text, whose
+# quotes are escaped.
+KOMMUNE_NAME_SEPARATOR = ',"kommune_name":'
+_MARK_CODE, _MARK_NAME = "\ue000kommune\ue000", "\ue000kommune_name\ue000"
+_MARKS = _s(_MARK_CODE) + KOMMUNE_NAME_SEPARATOR + _s(_MARK_NAME)
 
 
 def place_feature_pieces(page: selectors.RawPage) -> list[tuple[int, str, str]]:
-    """``(id, head, tail)`` of each row of a raw page with a point (the stored pieces of ``PlaceFeature``)."""
+    """``(id, head, tail)`` of each row of a raw page (the stored pieces of ``PlaceFeature``), cut out of the
+    feature text; ``place_feature_join`` puts a Kommune between them again."""
     groups = _group_lists(page.groups)
     out = []
-    for (pk, name, kind, status, street, postcode, city, _k_code, _k_name, lon, lat, wheelchair, groups_ok,
-         hours, website, example, key) in page.rows:
-        head = _HEAD % (pk, _POINT % (lon, lat), _s(name), _s(kind), _s(status), _s(street), _s(postcode), _s(city))
-        tail = _TAIL % (_s(wheelchair), _BOOL[groups_ok], _s(hours), _s(website), _BOOL[example], groups[key])
-        out.append((pk, head, tail))
+    for row in page.rows:
+        text = place_feature_text((*row[:7], _MARK_CODE, _MARK_NAME, *row[9:16]), groups[row[16]])
+        head, found, tail = text.partition(_MARKS)
+        if not found or _MARKS in tail:
+            raise ValueError(f"place {row[0]}: the Kommune markers are not where the serializer puts them")
+        out.append((row[0], head, tail))
     return out
 
 
 def place_feature_join(head: str, k_code: str | None, k_name: str | None, tail: str) -> str:
     """One feature from its stored pieces and the Kommune (what the PostgreSQL statement does in SQL)."""
-    return head + _s(k_code or "") + _KOMMUNE_NAME + _s(k_name or "") + tail
+    return head + _s(k_code or "") + KOMMUNE_NAME_SEPARATOR + _s(k_name or "") + tail
 
 
 def places_items_json_from_text(base: str, features: str, *, returned: int, total: int, limit: int, offset: int,
@@ -389,24 +429,10 @@ def places_items_json(base: str, page: selectors.RawPage, *, limit: int, offset:
     return '{"type":"FeatureCollection","features":[' + place_features_json(page) + "]," + tail[1:]
 
 
-_SUMMARY = ('{"id":%d,"name":%s,"kind":%s,"status":%s,"street":%s,"postcode":%s,"city":%s,"lon":%s,"lat":%s,'
-            '"wheelchair":%s,"open_for_groups":%s,"opening_hours":%s,"website":%s,"is_example":%s,"kommune":%s,'
-            '"kommune_name":%s,"target_groups":%s,"url":%s}')
-
-
 def place_summaries_json(page: selectors.RawPage, base: str) -> str:
-    """Comma-separated register summaries (``{**row, "url": base + id}``) of a raw page, as text."""
+    """Comma-separated register summaries (``place_summary_text``) of a raw page, as text."""
     groups = _group_lists(page.groups)
-    out: list[str] = []
-    append = out.append
-    for (pk, name, kind, status, street, postcode, city, k_code, k_name, lon, lat, wheelchair, groups_ok,
-         hours, website, example, key) in page.rows:
-        append(_SUMMARY % (
-            pk, _s(name), _s(kind), _s(status), _s(street), _s(postcode), _s(city), _num(lon), _num(lat),
-            _s(wheelchair), _BOOL[groups_ok], _s(hours), _s(website), _BOOL[example], _s(k_code or ""),
-            _s(k_name or ""), groups[key], _s(f"{base}{pk}"),
-        ))
-    return ",".join(out)
+    return ",".join([place_summary_text(row, groups[row[16]], base) for row in page.rows])
 
 
 def json_response(doc: dict[str, Any], *, content_type: str = JSON, status: int = 200) -> HttpResponse:

@@ -33,9 +33,6 @@ PLACE_COLUMNS = (
     "id", "name", "kind", "status", "street", "postcode", "city", "kommune__code", "kommune__name", "lon", "lat",
     "wheelchair", "open_for_groups", "opening_hours", "website", "is_example",
 )
-# Feature properties (row keys after ``_rows``), in this order.
-PROPERTY_NAMES = ("name", "kind", "status", "street", "postcode", "city", "kommune", "kommune_name", "wheelchair",
-                  "open_for_groups", "opening_hours", "website", "is_example", "target_groups")
 
 
 @dataclass(frozen=True)
@@ -217,6 +214,8 @@ def place_features_text(*, bbox: tuple[float, float, float, float] | None, limit
     if bbox is not None:
         minx, miny, maxx, maxy = bbox
         qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
+    from . import ogc
+
     if connection.vendor == "postgresql":
         table, area = PlaceFeature._meta.db_table, Area._meta.db_table
         where, params = "", []
@@ -224,13 +223,14 @@ def place_features_text(*, bbox: tuple[float, float, float, float] | None, limit
             where = "WHERE f.lon >= %s AND f.lon <= %s AND f.lat >= %s AND f.lat <= %s"
             params = [bbox[0], bbox[2], bbox[1], bbox[3]]
         # Only table names from the models go into the text.
-        concat = ("string_agg(s.head || coalesce(to_json(a.code)::text, '\"\"') || ',\"kommune_name\":' "
+        # What ``ogc.place_feature_join`` does, in SQL; the separator is the serializer's own (a parameter).
+        concat = ("string_agg(s.head || coalesce(to_json(a.code)::text, '\"\"') || %s::text "
                   "|| coalesce(to_json(a.name)::text, '\"\"') || s.tail, ',' ORDER BY s.place_id)")
         page = f"SELECT f.place_id, f.kommune_id, f.head, f.tail FROM {table} f {where}"  # noqa: S608
         statement = (f"SELECT {concat}, count(*) FROM ({page} ORDER BY f.place_id LIMIT %s OFFSET %s) s "  # noqa: S608
                      f"LEFT JOIN {area} a ON a.id = s.kommune_id")
         with connection.cursor() as cur:
-            cur.execute(statement, [*params, limit, offset])
+            cur.execute(statement, [ogc.KOMMUNE_NAME_SEPARATOR, *params, limit, offset])
             text, returned = cur.fetchone()
             if _needs_count(returned, limit=limit, offset=offset):
                 cur.execute(f"SELECT count(*) FROM {table} f {where}", params)  # noqa: S608 - as above
@@ -238,8 +238,6 @@ def place_features_text(*, bbox: tuple[float, float, float, float] | None, limit
             else:
                 total = offset + returned
         return FeatureText(text=text or "", returned=returned, total=total)
-    from . import ogc
-
     pieces = qs.order_by("place_id").values_list("head", "kommune__code", "kommune__name", "tail")
     features = [ogc.place_feature_join(*p) for p in pieces[offset:offset + limit]]
     returned = len(features)

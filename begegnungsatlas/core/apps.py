@@ -13,4 +13,7 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("permissions")
-        from . import jobs  # noqa: F401  (registers core.view_job beside the job model it guards)
+        from . import (
+            checks,  # noqa: F401 - registers the system checks of the installation settings
+            jobs,  # noqa: F401  (registers core.view_job beside the job model it guards)
+        )

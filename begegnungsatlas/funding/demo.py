@@ -17,6 +17,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.core import installation
 from begegnungsatlas.core.demo import DEMO_PASSWORD
 from begegnungsatlas.core.models import Role, User
 from begegnungsatlas.places.models import TargetGroup
@@ -246,7 +247,8 @@ def _voucher_pdf(kind: str, supplier: str, cents: int, number: str, on: date, de
     pdf = render_pdf("example_voucher", {"sender": supplier, "is_example": True, "kind": kind, "supplier": supplier,
                                          "address": "Beispielweg 5, 52349 Düren", "number": number,
                                          "date": on.strftime("%d.%m.%Y"), "description": description,
-                                         "amount": format_eur(cents)})
+                                         "amount": format_eur(cents),
+                                         "recipient": installation.current().name})
     return SimpleUploadedFile(f"{kind}-{number}.pdf", pdf, content_type="application/pdf")
 
 

@@ -15,14 +15,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core import installation
 from begegnungsatlas.places.models import OrganisationKind
 from begegnungsatlas.reports import render_pdf
 
 from .models import ActorStatus, Application, ApplicationRevision, Contract, Decision, PlaceMode
 from .money import format_eur
 from .rules import local
-
-SENDER = "Kreis Düren – Amt für Generationen, Demografie, Inklusion und Sozialplanung"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,7 +101,7 @@ def application_pdf(application: Application, revision: ApplicationRevision | No
         "attachments": content["attachments"],
     }
     return render_pdf("application", {
-        "sender": SENDER, "footer": application.reference, "is_example": application.is_example,
+        "sender": installation.current().letterhead, "footer": application.reference, "is_example": application.is_example,
         "call_title": application.call.title, "application": a,
     })
 
@@ -120,7 +119,7 @@ def send_receipt(application: Application) -> None:
         "(Fassung %(n)s). Im Anhang finden Sie eine Kopie der eingereichten Bewerbung als PDF.\n\n"
         "Mit freundlichen Grüßen\n%(sender)s"
     ) % {"ref": application.reference, "title": application.title, "call": application.call.title,
-         "at": local(revision.created_at), "n": revision.number, "sender": SENDER}
+         "at": local(revision.created_at), "n": revision.number, "sender": installation.current().letterhead}
     message = EmailMessage(
         subject=_("Eingangsbestätigung: Bewerbung %(ref)s") % {"ref": application.reference},
         body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
@@ -145,7 +144,7 @@ def send_info_request(application: Application, note: str) -> None:
         "Informationen:\n\n%(note)s\n\nBitte ergänzen Sie die Bewerbung und reichen Sie sie erneut ein: "
         "%(url)s\n\nMit freundlichen Grüßen\n%(sender)s"
     ) % {"ref": application.reference, "title": application.title, "call": application.call.title, "note": note,
-         "url": reverse("funding:application", args=[application.pk]), "sender": SENDER}
+         "url": reverse("funding:application", args=[application.pk]), "sender": installation.current().letterhead}
     EmailMessage(
         subject=_("Nachforderung zu Ihrer Bewerbung %(ref)s") % {"ref": application.reference},
         body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
@@ -180,11 +179,12 @@ def notice_pdf(application: Application) -> bytes:
         ]
         budget = []
     return render_pdf("notice", {
-        "sender": SENDER, "footer": application.reference, "is_example": application.is_example,
+        "sender": installation.current().letterhead, "footer": application.reference, "is_example": application.is_example,
         "recipient": [application.kommune.name, _("z. Hd. %(name)s") % {"name": application.contact_name}],
-        "place_date": _("Düren, den %(date)s") % {"date": timezone.localdate().strftime("%d.%m.%Y")},
+        "place_date": _("%(place)s, den %(date)s") % {"place": installation.current().letter_place,
+                                                     "date": timezone.localdate().strftime("%d.%m.%Y")},
         "subject": subject, "salutation": _("Sehr geehrte Damen und Herren,"), "paragraphs": paragraphs,
-        "budget": budget, "reason": application.decision_reason or "–", "signature": SENDER,
+        "budget": budget, "reason": application.decision_reason or "–", "signature": installation.current().letterhead,
     })
 
 
@@ -197,7 +197,7 @@ def send_notice(application: Application) -> None:
         subject=_("Entscheidung über Ihre Bewerbung %(ref)s") % {"ref": application.reference},
         body=_("Guten Tag,\n\nim Anhang erhalten Sie den Bescheid zu Ihrer Bewerbung %(ref)s „%(title)s“.\n\n"
                "Mit freundlichen Grüßen\n%(sender)s")
-        % {"ref": application.reference, "title": application.title, "sender": SENDER},
+        % {"ref": application.reference, "title": application.title, "sender": installation.current().letterhead},
         from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
     )
     message.attach(f"Bescheid-{application.reference}.pdf", notice_pdf(application), "application/pdf")
@@ -209,7 +209,7 @@ def contract_pdf(contract: Contract) -> bytes:
     grant = contract.grant
     application = grant.application
     return render_pdf("contract", {
-        "sender": SENDER, "footer": application.reference, "is_example": application.is_example,
+        "sender": installation.current().letterhead, "footer": application.reference, "is_example": application.is_example,
         "contract": {
             "reference": application.reference, "place": application.title, "call": application.call.title,
             "subject": contract.subject, "starts_on": contract.starts_on.strftime("%d.%m.%Y"),

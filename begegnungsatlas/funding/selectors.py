@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from begegnungsatlas.atlas.models import Region
+from begegnungsatlas.core import installation
 from begegnungsatlas.core.models import AuditEvent, Role
 from begegnungsatlas.core.permissions import signed_in
 
@@ -53,7 +53,7 @@ def default_call_region(*, template: Call | None = None) -> Region | None:
     """
     if template is not None and template.region_id:
         return template.region
-    slug = getattr(settings, "BEGEGNUNGSATLAS_REGION", "")
+    slug = installation.current().region
     if slug and (region := planning_regions().filter(slug=slug).first()) is not None:
         return region
     regions = list(planning_regions()[:2])

@@ -1,9 +1,9 @@
 """Django admin for planners (``/verwaltung/``).
 
-Admin writes of places are not raw model saves: the form validates opening hours and the point with the same
-rules as the services (point-in-polygon must find a Kommune), ``save_model`` assigns Kommune and area by point,
-``save_related`` records an audit event with the same field-by-field diff as ``place_update`` (including the
-inline actors and offers), and deletes go through ``place_delete``.
+Admin writes of places are not model saves: the form validates with ``place_clean`` (the rules of every write
+path, point-in-polygon must find a Kommune), and the place with its inline actors and offers is written by one
+call of ``place_save`` (Kommune and area by point, audit with the note "Verwaltung", feature text), deletes by
+``place_delete``. Nothing of the service is re-implemented here.
 """
 
 from __future__ import annotations
@@ -12,20 +12,23 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.core.admin import PlannerAccessMixin, municipalities
-from begegnungsatlas.core.services import audit_record, diff_fields
 from begegnungsatlas.core.typing import ModelAdmin, ModelForm, StackedInline, TabularInline
 
 from . import opening_hours
 from .errors import PlaceError
 from .forms import https_urls
 from .models import ContextFeature, Offer, Organisation, Place, PlaceActor, Quality, Suggestion, TargetGroup
-from .services.places import _jsonable, place_delete, place_point_areas, place_snapshot
+from .services.offers import OFFER_FIELDS
+from .services.places import SCALAR_FIELDS, place_clean, place_delete, place_save
+
+ADMIN_NOTE = "Verwaltung"
 
 
 def _validate_hours(value: str) -> str:
@@ -51,8 +54,10 @@ class PlaceAdminForm(ModelForm[Place]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned  # the field errors first; place_clean needs every field
         try:
-            self.assigned: tuple[Any, Any] = place_point_areas(lon=cleaned.get("lon"), lat=cleaned.get("lat"))
+            place_clean(data={f: cleaned[f] for f in SCALAR_FIELDS if f in cleaned})
         except PlaceError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return cleaned
@@ -71,18 +76,42 @@ class OfferAdminForm(ModelForm[Offer]):
 URL_HTTPS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PlaceActorInline(TabularInline[PlaceActor, Place]):
+class PlaceActorInline(PlannerAccessMixin, TabularInline[PlaceActor, Place]):
     model = PlaceActor
     extra = 1
     autocomplete_fields = ("organisation",)
 
 
-class OfferInline(StackedInline[Offer, Place]):
+class OfferInline(PlannerAccessMixin, StackedInline[Offer, Place]):
     model = Offer
     form = OfferAdminForm
     extra = 0
     autocomplete_fields = ("organisation",)
     filter_horizontal = ("target_groups",)
+
+
+def _inline_actors(formset: Any) -> list[tuple[Organisation, str]] | None:
+    """The actors rows of the inline as ``place_save`` takes them (all of them: the service replaces the set)."""
+    if formset is None:
+        return None
+    return [(f.cleaned_data["organisation"], f.cleaned_data["role"]) for f in formset.forms
+            if f.cleaned_data.get("organisation") and not f.cleaned_data.get("DELETE")]
+
+
+def _inline_offers(formset: Any) -> list[dict[str, Any]] | None:
+    """The changed, new and deleted offers of the inline as ``offers_sync`` items."""
+    if formset is None:
+        return None
+    items = []
+    for f in formset.forms:
+        existing = f.instance.pk if f.instance is not None and f.instance.pk else None
+        if not f.cleaned_data or (existing is None and (f.cleaned_data.get("DELETE") or not f.has_changed())):
+            continue
+        cd = f.cleaned_data
+        items.append({"id": existing, "delete": bool(cd.get("DELETE")),
+                      "data": {k: cd[k] for k in OFFER_FIELDS if k in cd},
+                      "target_groups": list(cd.get("target_groups") or []), "organisation": cd.get("organisation")})
+    return items
 
 
 class KommuneFilter(admin.SimpleListFilter):
@@ -94,12 +123,6 @@ class KommuneFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         return queryset.filter(kommune_id=self.value()) if self.value() else queryset
-
-
-def _admin_snapshot(place: Place) -> dict[str, Any]:
-    data = _jsonable(place_snapshot(place))
-    data["offers"] = sorted(f"{o.title} ({o.schedule})" for o in place.offers.all())
-    return data
 
 
 @admin.register(Place)
@@ -131,32 +154,32 @@ class PlaceAdmin(PlannerAccessMixin, ModelAdmin[Place]):
             "kommune__geometry", "kommune__geometry_web", "area__geometry", "area__geometry_web")
 
     def save_model(self, request: HttpRequest, obj: Place, form: Any, change: bool) -> None:
-        request._place_before = (  # type: ignore[attr-defined]
-            _admin_snapshot(Place.objects.get(pk=obj.pk)) if change and obj.pk else None)
-        obj.kommune, obj.area = getattr(form, "assigned", (obj.kommune, obj.area))
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the place is written with its inlines in ``save_related`` (one service call)."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        place = form.instance
-        place_features_refresh(place_ids=[place.pk])  # the OGC feature text, in the admin's transaction
-        after = _admin_snapshot(place)
-        before = getattr(request, "_place_before", None)
-        if before is None:
-            audit_record(actor=request.user, action="place.create", obj=place, changes={"new": after},
-                         note="Verwaltung")
-        else:
-            changes = diff_fields(before, after)
-            if changes:
-                audit_record(actor=request.user, action="place.update", obj=place, changes=changes,
-                             note="Verwaltung")
+        by_prefix = {fs.prefix: fs for fs in formsets}
+        data = {f: form.cleaned_data[f] for f in SCALAR_FIELDS if f in form.cleaned_data}
+        try:
+            saved = place_save(
+                actor=request.user, place=form.instance if change else None, data=data,
+                target_groups=form.cleaned_data.get("target_groups", []),
+                qualities=form.cleaned_data.get("qualities", []),
+                actors=_inline_actors(by_prefix.get("place_actors")),
+                offers=_inline_offers(by_prefix.get("offers")), note=ADMIN_NOTE,
+            )
+        except PlaceError as exc:  # the form checked with place_clean; this is a permission or relation rule
+            raise PermissionDenied(str(exc)) from exc
+        # The admin's redirect and log entry need the saved row; its change message reads what formsets saved.
+        form.instance.pk, form.instance.kommune, form.instance.area = saved.pk, saved.kommune, saved.area
+        for fs in formsets:
+            fs.new_objects, fs.changed_objects, fs.deleted_objects = [], [], []
 
     def delete_model(self, request: HttpRequest, obj: Place) -> None:
-        place_delete(actor=request.user, place=obj)
+        place_delete(actor=request.user, place=obj, note=ADMIN_NOTE)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for place in queryset:
-            place_delete(actor=request.user, place=place)
+            place_delete(actor=request.user, place=place, note=ADMIN_NOTE)
 
 
 @admin.register(Organisation)

@@ -35,8 +35,8 @@ def https_urls(field: Any, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
-LON_HELP = _("Dezimalgrad, z. B. 6.4836 (Düren) oder 7.4653 (Dortmund)")
-LAT_HELP = _("Dezimalgrad, z. B. 50.8048 (Düren) oder 51.5136 (Dortmund)")
+LON_HELP = _("Dezimalgrad (WGS 84) östlicher Länge, mit Punkt, z. B. 6.4836")
+LAT_HELP = _("Dezimalgrad (WGS 84) nördlicher Breite, mit Punkt, z. B. 50.8048")
 
 
 class PlaceFilterForm(forms.Form):

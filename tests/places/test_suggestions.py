@@ -84,7 +84,7 @@ def test_rate_limit_in_the_service(db, settings):
 def test_point_outside_the_region_is_refused(client, db):
     response = client.post(reverse("places:suggest"), payload(lon="13.40", lat="52.52"))
     assert response.status_code == 400
-    assert "liegt außerhalb von Kreis Düren und Dortmund" in response.content.decode()
+    assert "liegt außerhalb der Gebiete dieser Installation" in response.content.decode()
     assert not Suggestion.objects.exists()
 
 

@@ -33,9 +33,13 @@ _lock = Lock()
 
 
 def _stamp() -> tuple[Any, ...]:
-    # One query on every lookup: it changes when areas are added, removed or closed, and when a polygon is
-    # rewritten in place (``geometry_changed_at``, stamped by every ORM write) — in this process or any other.
-    return Area.objects.geometry_stamp()
+    # Two small queries on every lookup. The areas' stamp changes when areas are added, removed or closed, and when
+    # a polygon is rewritten in place (``geometry_changed_at``, stamped by every ORM write) — in this process or any
+    # other. The levels' part changes when a level's rank or role is edited, which decides which area is the
+    # smallest, which one is the Kommune and which levels take part at all.
+    levels = tuple(AreaLevel.objects.order_by("id").values_list(
+        "id", "rank", "is_municipality", "grid_size_m", "composed_of_id", "region__is_reference"))
+    return (Area.objects.geometry_stamp(), levels)
 
 
 def _index() -> _Index:

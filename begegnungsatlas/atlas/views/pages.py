@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from begegnungsatlas.analysis import mss as core
 from begegnungsatlas.analysis.errors import AnalysisError
+from begegnungsatlas.core import installation
 
 from ..charts import line_chart_svg
 from ..errors import AtlasError
@@ -85,7 +86,7 @@ def _float(raw: str | None, default: float) -> float:
 
 @require_GET
 def mss_view(request: HttpRequest, fmt: str = "") -> HttpResponse:
-    region = Region.objects.filter(slug=request.GET.get("region") or "dortmund").first() or Region.objects.first()
+    region = Region.objects.filter(slug=request.GET.get("region") or installation.current().atlas_region).first() or Region.objects.first()
     if region is None:
         raise Http404
     levels = list(levels_visible(region=region, user=request.user))

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core import installation
+
 from ..models import AreaLevel, Indicator, Region
 from ..permissions import can_view_indicator
 from ..selectors.areas import levels_visible
@@ -18,8 +20,6 @@ from ..selectors.values import indicator_levels, indicator_periods, indicators_f
 
 if TYPE_CHECKING:
     from begegnungsatlas.core.permissions import Actor
-
-DEFAULT_REGION = "dortmund"
 
 
 @dataclass
@@ -83,7 +83,7 @@ def parse_breaks(raw: str) -> list[float] | None:
 
 
 def map_query(get: QueryDict, user: Actor) -> MapQuery:
-    slug = get.get("region") or DEFAULT_REGION
+    slug = get.get("region") or installation.current().atlas_region
     region = Region.objects.filter(slug=slug).first() or Region.objects.order_by("is_reference", "name").first()
     if region is None:
         raise Http404(_("Es sind noch keine Gebiete angelegt."))

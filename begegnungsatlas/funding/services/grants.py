@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.core import installation
 from begegnungsatlas.core.services import audit_record, diff_fields
 from begegnungsatlas.places.models import Organisation, OrganisationKind
 
@@ -39,7 +40,6 @@ from ..money import format_eur
 from ..permissions import can_manage, can_upload_voucher
 from .documents import document_store
 
-KREIS = "Kreis Düren"
 _PREFIX = re.compile(r"^(stadt|gemeinde|kommune|stadtverwaltung|gemeindeverwaltung|verwaltung der)\s+", re.I)
 
 
@@ -74,7 +74,7 @@ def grant_create(*, actor: Any, application: Application) -> Grant:
         starts_on=today, ends_on=today + timedelta(days=365),
     )
     parties = [
-        (KREIS, str(OrganisationKind.KREIS.label),
+        (installation.current().name, str(OrganisationKind.KREIS.label),
          _("Abrechnung der Fördermittel; Prüfung von Angeboten und Rechnungen; Zahlung an die Auftragnehmer.")),
         (application.kommune.name, str(OrganisationKind.KOMMUNE.label),
          _("Trägerschaft des Ortes; feste Ansprechperson: %(c)s; Einholen von Angeboten.")

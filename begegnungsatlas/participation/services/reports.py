@@ -84,7 +84,7 @@ def report_submit(*, data: dict[str, Any], client: str, honeypot: str = "", phot
         raise ParticipationError(_("Bitte setzen Sie den Ort in der Karte oder geben Sie die Koordinaten ein."))
     kommune, area = area_assignment(lon=float(lon), lat=float(lat))
     if kommune is None:
-        raise ParticipationError(_("Der Ort liegt außerhalb von Kreis Düren und Dortmund."))
+        raise ParticipationError(_("Der Ort liegt außerhalb der Gebiete dieser Installation."))
     for key in ("title", "description", "reporter_email"):
         clean[key] = (clean.get(key) or "").strip()
     report = Report(kommune=kommune, area=area, is_example=is_example, **clean)

@@ -67,7 +67,8 @@ _lock = Lock()
 
 
 def area_outlines() -> dict[str, Any]:
-    """Kommunen (Kreis Düren) and Stadtbezirke (Dortmund), simplified: the base map without a tile server."""
+    """The outlines of the Kommunen and city districts (levels of rank 0 and 1), simplified: the base map without a
+    tile server."""
     stamp = Area.objects.geometry_stamp()  # also changes when a boundary import rewrites polygons in place
     with _lock:
         if _outlines.get("stamp") == stamp:
@@ -77,7 +78,7 @@ def area_outlines() -> dict[str, Any]:
                  .filter(level__rank__in=[0, 1], region__is_reference=False).exclude(geometry=None).order_by("level__rank", "name"))
         features = []
         for area in areas:
-            # Dortmund's rank 0 is the city (already drawn by its Stadtbezirke); Kreis Düren's is the Kreis.
+            # A city's rank 0 is the city itself (already drawn by its districts); a Kreis's rank 0 is the Kreis.
             if area.level.rank == 0 and area.level.is_municipality:
                 continue
             geom = to_shape(area.geometry_web or area.geometry or {})

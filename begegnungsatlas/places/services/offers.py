@@ -44,7 +44,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def offers_sync(*, actor: Any, place: Place, offers: list[dict[str, Any]]) -> list[Offer]:
+def offers_sync(*, actor: Any, place: Place, offers: list[dict[str, Any]], note: str = "") -> list[Offer]:
     """Create, update or delete the offers of ``place``.
 
     Each item: ``{"id": int | None, "delete": bool, "data": {...}, "target_groups": [...], "organisation": Org | None}``.
@@ -62,7 +62,7 @@ def offers_sync(*, actor: Any, place: Place, offers: list[dict[str, Any]]) -> li
                 before = offer_snapshot(offer)
                 offer.delete()
                 audit_record(actor=actor, action="offer.delete", obj=place,
-                             changes={"angebot": offer.title, "old": _jsonable(before)})
+                             changes={"angebot": offer.title, "old": _jsonable(before)}, note=note)
             continue
         clean = _clean(item.get("data") or {})
         groups = list(item.get("target_groups") or [])
@@ -71,7 +71,7 @@ def offers_sync(*, actor: Any, place: Place, offers: list[dict[str, Any]]) -> li
             offer = Offer.objects.create(place=place, organisation=org, **clean)
             offer.target_groups.set(_groups(groups))
             audit_record(actor=actor, action="offer.create", obj=place,
-                         changes={"angebot": offer.title, "new": _jsonable(offer_snapshot(offer))})
+                         changes={"angebot": offer.title, "new": _jsonable(offer_snapshot(offer))}, note=note)
         else:
             before = offer_snapshot(offer)
             for key, value in clean.items():
@@ -82,7 +82,7 @@ def offers_sync(*, actor: Any, place: Place, offers: list[dict[str, Any]]) -> li
             changes = diff_fields(_jsonable(before), _jsonable(offer_snapshot(offer)))
             if changes:
                 audit_record(actor=actor, action="offer.update", obj=place,
-                             changes={"angebot": offer.title, **changes})
+                             changes={"angebot": offer.title, **changes}, note=note)
         kept.append(offer)
     return kept
 

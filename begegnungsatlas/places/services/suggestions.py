@@ -76,7 +76,7 @@ def suggestion_submit(
         kommune, _area = area_assignment(lon=float(lon), lat=float(lat))
         if kommune is None:
             raise SuggestionError(
-                _("Der Punkt %(lat).5f, %(lon).5f liegt außerhalb von Kreis Düren und Dortmund.")
+                _("Der Punkt %(lat).5f, %(lon).5f liegt außerhalb der Gebiete dieser Installation.")
                 % {"lat": float(lat), "lon": float(lon)}
             )
     suggestion = Suggestion.objects.create(client_hash=client, place=place, **clean)

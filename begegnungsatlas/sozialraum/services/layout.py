@@ -18,7 +18,6 @@ import numpy as np
 import scipy.sparse as sp
 import shapely
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.analysis.regionalisation import contiguity_from_polygons
@@ -59,8 +58,8 @@ def base_units(level: AreaLevel) -> BaseUnits:
 
     Cached per level while its areas are unchanged (adjacency of 10,000 grid cells takes about a second).
     """
-    agg = Area.objects.filter(level=level).aggregate(n=Count("id"), m=Max("id"))
-    stamp = (agg["n"], agg["m"])
+    # Also changes when a boundary re-import rewrites a polygon in place (in any process): see ``geometry_stamp``.
+    stamp = Area.objects.filter(level=level).geometry_stamp()
     hit = _units_cache.get(level.pk)
     if hit is not None and hit[0] == stamp:
         return hit[1]

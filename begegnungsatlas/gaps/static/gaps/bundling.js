@@ -3,6 +3,13 @@
    Data come from a json_script element; text only through Leaflet tooltips of plain strings (no HTML). */
 (function () {
   "use strict";
+
+  // The installation's default view ("lat,lon,zoom" on <body data-map-view>, from core.installation).
+  function defaultView(map) {
+    var v = (document.body.dataset.mapView || "").split(",").map(parseFloat);
+    if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2]); }
+    else { map.setView([51.1, 6.9], 8); }
+  }
   var el = document.getElementById("bundling-map");
   var src = document.getElementById("bundling-map-data");
   if (!el || !src || !window.L) { return; }
@@ -21,7 +28,7 @@
   if (latlngs.length) {
     map.fitBounds(L.latLngBounds(latlngs), { padding: [20, 20], maxZoom: 15 });
   } else {
-    map.setView([51.0, 7.0], 9);
+    defaultView(map);
   }
   data.clusters.forEach(function (points, i) {
     var colour = points.length > 1 ? COLOURS[i % COLOURS.length] : "#999999";

@@ -3,6 +3,13 @@
    Data come from a json_script element; text is set with textContent / Leaflet tooltips of plain strings. */
 (function () {
   "use strict";
+
+  // The installation's default view ("lat,lon,zoom" on <body data-map-view>, from core.installation).
+  function defaultView(map) {
+    var v = (document.body.dataset.mapView || "").split(",").map(parseFloat);
+    if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2]); }
+    else { map.setView([51.1, 6.9], 8); }
+  }
   var el = document.getElementById("gaps-map");
   var src = document.getElementById("gaps-map-data");
   if (!el || !src || !window.L) { return; }
@@ -34,7 +41,7 @@
     map.fitBounds(bounds);
   } else {
     var first = data.cells[0];
-    map.setView(first ? [first[1], first[0]] : [51.0, 7.0], 10);
+    if (first) { map.setView([first[1], first[0]], 10); } else { defaultView(map); }
   }
   areas.addTo(map);
   data.cells.forEach(function (c) {

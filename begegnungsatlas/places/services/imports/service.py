@@ -9,13 +9,14 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.atlas.selectors.areas import area_ids_at
-from begegnungsatlas.core.services import audit_record, audit_record_many
+from begegnungsatlas.core.services import audit_record
 
-from ...models import ContextFeature, Offer, Organisation, Place, PlaceActor
+from ...errors import PlaceError
+from ...models import ContextFeature, Place
 from ...permissions import can_import
+from ..places import BulkPlace, place_clean, places_write_bulk
 from . import duplicates
 from .errors import ImportAborted, ImportFileError
 from .mapping import CONTEXT_FIELDS, PLACE_FIELDS, ColumnRef, guess_mapping, text_of, value_of
@@ -149,6 +150,12 @@ def places_import(
             continue
         if source and "source" not in row.data:
             row.data["source"] = source
+        try:  # the model's own checks (lengths, choices, addresses), as for every other write of a place
+            place_clean(data={**row.data, "lon": row.lon, "lat": row.lat}, assign_areas=False)
+        except PlaceError as exc:
+            result.rows.append(RowPlan(row=raw.number, action=SKIP, name=row.data["name"], reason=str(exc),
+                                       is_error=True))
+            continue
         plan = RowPlan(row=raw.number, action=CREATE, name=row.data["name"], warnings=row.warnings)
         result.rows.append(plan)
         clean.append((plan, row))
@@ -248,98 +255,24 @@ def _detect_duplicates(
     return existing_for
 
 
-def _organisations(names: set[tuple[str, str | None]], *, is_example: dict[str, bool]) -> dict[str, Organisation]:
-    """Existing organisations by name (any kind), else new ones with the given or guessed kind."""
-    wanted = {n for n, _k in names}
-    found: dict[str, Organisation] = {}
-    for org in Organisation.objects.filter(name__in=wanted).order_by("id"):
-        found.setdefault(org.name, org)
-    for name, kind in sorted(names, key=lambda t: (t[0], t[1] or "")):
-        if name not in found:
-            found[name] = Organisation.objects.create(name=name, kind=kind or "sonstige",
-                                                      is_example=is_example.get(name, False))
-    return found
-
-
-def _snapshot(row: CleanRow, vocab_slugs: dict[int, str]) -> dict[str, Any]:
-    data = {k: v for k, v in row.data.items() if v not in ("", None)}
-    data["lon"], data["lat"] = round(row.lon, 7), round(row.lat, 7)
-    if row.target_groups:
-        data["target_groups"] = sorted(vocab_slugs.get(pk, str(pk)) for pk in row.target_groups)
-    if row.actors:
-        data["actors"] = sorted(n for n, _k in row.actors)
-    return data
-
-
 def _write(
     *, actor: Any, kept: list[tuple[RowPlan, CleanRow, int, int | None]], existing_for: dict[int, Place],
     source: str, result: ImportResult, progress: Progress | None,
 ) -> None:
-    from ...models import TargetGroup
-
-    slugs = dict(TargetGroup.objects.values_list("id", "slug"))
-    creates = [(plan, row, k, a) for plan, row, k, a in kept if plan.action == CREATE]
-    updates = [(i, plan, row, k, a) for i, (plan, row, k, a) in enumerate(kept) if plan.action == UPDATE]
-    actor_names: set[tuple[str, str | None]] = set()
-    example_orgs: dict[str, bool] = {}
-    for _p, row, _k, _a in creates + [(p, r, k, a) for _i, p, r, k, a in updates]:
-        for name, kind in row.actors:
-            actor_names.add((name, kind))
-            example_orgs[name] = example_orgs.get(name, True) and bool(row.data.get("is_example"))
-    orgs = _organisations(actor_names, is_example=example_orgs)
-
-    places = [Place(**row.data, lon=row.lon, lat=row.lat, kommune_id=k, area_id=a) for _p, row, k, a in creates]
-    created: list[Place] = []
-    for start in range(0, len(places), BATCH):
-        created.extend(Place.objects.bulk_create(places[start:start + BATCH]))
-        _tick(progress, _("speichern"), min(start + BATCH, len(places)), len(places))
-    tg_through = Place.target_groups.through
-    q_through = Place.qualities.through
-    tg_rows, q_rows, actor_rows, offers = [], [], [], []
-    audit: list[tuple[Place, dict[str, Any]]] = []
-    for place, (plan, row, _k, _a) in zip(created, creates, strict=True):
-        plan.existing_id = place.pk
-        tg_rows += [tg_through(place_id=place.pk, targetgroup_id=t) for t in row.target_groups]
-        q_rows += [q_through(place_id=place.pk, quality_id=q) for q in row.qualities]
-        for name, _kind in dict.fromkeys(row.actors):
-            actor_rows.append(PlaceActor(place_id=place.pk, organisation=orgs[name], role="runs"))
-        first_org = orgs[row.actors[0][0]] if row.actors else None
-        offers += [(Offer(place_id=place.pk, title=t, schedule=s, organisation=first_org), row.target_groups)
-                   for t, s in row.offers]
-        audit.append((place, {"new": _snapshot(row, slugs)}))
-
-    for i, _plan, row, k, a in updates:
-        place = Place.objects.select_for_update().get(pk=existing_for[i].pk)
-        before = {f: getattr(place, f) for f in row.data}
-        for key, value in row.data.items():
-            if key in row.mapped and value not in ("", None):
-                setattr(place, key, value)
-        place.lon, place.lat, place.kommune_id, place.area_id = row.lon, row.lat, k, a
-        place.save()
-        changes = {f: [before[f], getattr(place, f)] for f in row.data if before[f] != getattr(place, f)}
-        existing_tg = set(place.target_groups.values_list("id", flat=True))
-        tg_rows += [tg_through(place_id=place.pk, targetgroup_id=t) for t in row.target_groups if t not in existing_tg]
-        existing_actors = set(place.place_actors.filter(role="runs").values_list("organisation_id", flat=True))
-        for name, _kind in dict.fromkeys(row.actors):
-            if orgs[name].pk not in existing_actors:
-                actor_rows.append(PlaceActor(place_id=place.pk, organisation=orgs[name], role="runs"))
-                existing_actors.add(orgs[name].pk)
-        audit.append((place, {k2: [str(v[0]), str(v[1])] for k2, v in changes.items()}))
-
-    tg_through.objects.bulk_create(tg_rows, batch_size=BATCH, ignore_conflicts=True)
-    q_through.objects.bulk_create(q_rows, batch_size=BATCH, ignore_conflicts=True)
-    PlaceActor.objects.bulk_create(actor_rows, batch_size=BATCH)
-    if offers:
-        made = Offer.objects.bulk_create([o for o, _t in offers], batch_size=BATCH)
-        Offer.target_groups.through.objects.bulk_create(
-            [Offer.target_groups.through(offer_id=o.pk, targetgroup_id=t)
-             for o, (_o, tgs) in zip(made, offers, strict=True) for t in tgs],
-            batch_size=BATCH)
-    note = _("Import aus %(source)s") % {"source": source}
-    audit_record_many(actor=actor, action="place.import", items=audit, note=note,
-                      anonymous_label=IMPORT_ACTOR_LABEL, batch_size=BATCH)
-    # The OGC feature text of every written place, in one bulk refresh inside the import's transaction.
-    place_features_refresh(place_ids=[p.pk for p in created] + [existing_for[i].pk for i, *_rest in updates])
+    """The rows to write, handed to ``places.services.places.places_write_bulk`` (snapshot, audit, feature text)."""
+    todo = [(i, plan, row, k, a) for i, (plan, row, k, a) in enumerate(kept) if plan.action in (CREATE, UPDATE)]
+    items = [
+        BulkPlace(data=row.data, lon=row.lon, lat=row.lat, kommune_id=k, area_id=a,
+                  target_groups=list(row.target_groups), qualities=list(row.qualities), actors=list(row.actors),
+                  offers=list(row.offers), mapped=frozenset(row.mapped),
+                  existing_id=existing_for[i].pk if plan.action == UPDATE else None)
+        for i, plan, row, k, a in todo
+    ]
+    ids = places_write_bulk(actor=actor, items=items, action="place.import",
+                            note=_("Import aus %(source)s") % {"source": source},
+                            anonymous_label=IMPORT_ACTOR_LABEL, progress=progress)
+    for (_i, plan, *_rest), pk in zip(todo, ids, strict=True):
+        plan.existing_id = pk
 
 
 # --------------------------------------------------------------------------------------------------- context layers

@@ -3,6 +3,13 @@
  * Everything the citizen or an editor typed is inserted with textContent, never as HTML. */
 (function () {
   "use strict";
+
+  // The installation's default view ("lat,lon,zoom" on <body data-map-view>, from core.installation).
+  function defaultView(map) {
+    var v = (document.body.dataset.mapView || "").split(",").map(parseFloat);
+    if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2]); }
+    else { defaultView(map); }
+  }
   // Translated UI labels come from the <script> tag (places/_map_scripts.html); German fallbacks.
   var L10N = (document.currentScript && document.currentScript.dataset) || {};
 
@@ -127,7 +134,7 @@
       if (outlines.getLayers().length) {
         map.fitBounds(outlines.getBounds());
       } else {
-        map.setView([51.1, 6.9], 8);
+        defaultView(map);
       }
       var results = document.getElementById("results");
       return load(results ? results.dataset.query : window.location.search.slice(1), false);
@@ -208,7 +215,7 @@
       if (c) { place(c); map.setView(c, 15); }
       else if (b.length === 4 && b.every(isFinite)) { map.fitBounds([[b[0], b[1]], [b[2], b[3]]]); }
       else if (outlines.getLayers().length) { map.fitBounds(outlines.getBounds()); }
-      else { map.setView([51.1, 6.9], 8); }
+      else { defaultView(map); }
     });
     map.on("click", function (e) {
       lon.value = e.latlng.lng.toFixed(6);
