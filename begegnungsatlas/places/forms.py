@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from begegnungsatlas.atlas.selectors.areas import kommunen
 from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.permissions import Actor, has_role
 from begegnungsatlas.core.typing import ModelForm
 
 from . import opening_hours
@@ -99,14 +100,14 @@ class PlaceForm(_PointMixin, ModelForm[Place]):
         }
         help_texts = {"lon": LON_HELP, "lat": LAT_HELP}
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         target_groups = cast("forms.ModelMultipleChoiceField[TargetGroup]", self.fields["target_groups"])
         target_groups.queryset = TargetGroup.objects.all()
         qualities = cast("forms.ModelMultipleChoiceField[Quality]", self.fields["qualities"])
         qualities.queryset = Quality.objects.all()
         # Only the district planners decide what is published and what is example data.
-        if user is None or not (user.is_superuser or user.role == Role.PLANNER):
+        if not has_role(user, Role.PLANNER):
             del self.fields["is_published"]
             del self.fields["is_example"]
 
@@ -256,3 +257,16 @@ class ModerationAcceptForm(_PointMixin, forms.Form):
 
 class ModerationRejectForm(forms.Form):
     reason = forms.CharField(label=_("Begründung der Ablehnung"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlaceRefForm(forms.Form):
+    """``ort``: the published place a correction suggestion is about (query string or form field)."""
+
+    ort = forms.IntegerField(min_value=1, required=False)
+
+
+class ModerationActionForm(forms.Form):
+    """Which decision a moderator took (the button), and the note for accepting a correction."""
+
+    action = forms.ChoiceField(choices=[("accept", "accept"), ("reject", "reject")], required=False)
+    note = forms.CharField(required=False)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.typing import signed_in_user
 
 from ..errors import PlaceError
 from ..forms import ActorFormSet, OfferFormSet, PlaceForm, actors_from_formset, offers_from_formset
@@ -37,7 +38,7 @@ def my_places(request: HttpRequest) -> HttpResponse:
 
 
 def _editor(request: HttpRequest, place: Place | None) -> HttpResponse:
-    user: Any = request.user
+    user = signed_in_user(request)  # the create and edit views checked the rule before
     instance = place or Place()
     post = request.POST if request.method == "POST" else None
     form = PlaceForm(post, instance=instance, user=user)

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods
 from begegnungsatlas.core.http import client_address
 
 from ..errors import PlaceError
-from ..forms import ModerationAcceptForm, ModerationRejectForm, SuggestionForm
+from ..forms import (
+    ModerationAcceptForm,
+    ModerationActionForm,
+    ModerationRejectForm,
+    PlaceRefForm,
+    SuggestionForm,
+)
 from ..models import Place, Suggestion, SuggestionKind, SuggestionStatus
 from ..permissions import can_moderate
 from ..selectors.editor import suggestions_pending, suggestions_recently_moderated
@@ -22,12 +28,11 @@ from ..services.suggestions import suggestion_submit as submit
 @require_http_methods(["GET", "POST"])
 def suggestion_create(request: HttpRequest) -> HttpResponse:
     place = None
-    raw_place = request.GET.get("ort") or request.POST.get("ort")
-    if raw_place:
-        try:
-            place = Place.objects.filter(is_published=True).get(pk=int(raw_place))
-        except (ValueError, Place.DoesNotExist) as exc:
-            raise Http404 from exc
+    ref = PlaceRefForm(request.GET if "ort" in request.GET else request.POST)
+    if not ref.is_valid():
+        raise Http404
+    if ref.cleaned_data["ort"]:
+        place = get_object_or_404(Place.objects.filter(is_published=True), pk=ref.cleaned_data["ort"])
     form = SuggestionForm(request.POST or None, correction=place is not None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -69,14 +74,15 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "postcode": suggestion.postcode, "city": suggestion.city, "lon": suggestion.lon, "lat": suggestion.lat,
         "target_groups": list(suggestion.target_groups.all()),
     }
-    action = request.POST.get("action")
+    chosen = ModerationActionForm(request.POST)
+    action = chosen.cleaned_data["action"] if chosen.is_valid() else ""
     accept_form = ModerationAcceptForm(request.POST if action == "accept" else None, initial=initial)
     reject_form = ModerationRejectForm(request.POST if action == "reject" else None)
     status = 200
     if request.method == "POST" and suggestion.status == SuggestionStatus.PENDING:
         try:
             if action == "accept" and suggestion.kind == SuggestionKind.CORRECTION:
-                suggestion_accept(actor=request.user, suggestion=suggestion, note=request.POST.get("note", ""))
+                suggestion_accept(actor=request.user, suggestion=suggestion, note=chosen.cleaned_data["note"])
                 messages.success(request, _("Die Korrektur wurde angenommen; bitte im Editor übernehmen."))
                 return redirect("places:moderation")
             if action == "accept" and accept_form.is_valid():
