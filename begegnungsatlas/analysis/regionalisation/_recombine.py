@@ -53,6 +53,7 @@ def split_batch(
     floor: float,
     factors: FloatArray,
     plain: list[bool] | None = None,
+    limit: FloatArray | None = None,
 ) -> list[tuple[float, IntArray]]:
     """Best floor-respecting tree cut of each node group: (SSD of both parts, one part).
 
@@ -62,7 +63,8 @@ def split_batch(
     per column of ``factors`` (shape ``(n_edges, trees)``), the minimum spanning tree of
     ``edge_d[e] * factors[e, t]``; for groups with ``plain[g]`` true, tree 0 uses the
     plain distances. Returns ``(inf, [])`` for a group where no cut leaves both parts at
-    or above ``floor`` (or that is not connected).
+    or above ``floor`` (or that is not connected), and ``(value, [])`` where the best
+    value is not below ``limit[g]`` (the part is only traced where it is wanted).
 
     >>> # path 0-1-2-3 with values 0, 0, 5, 5 and unit population, floor 2
     >>> z = np.array([[0.0], [0.0], [5.0], [5.0]])
@@ -121,11 +123,13 @@ def split_batch(
         size_b = np.repeat(sizes[chunk], n_trees)
         rows = np.arange(n_b)
         real = np.arange(big_m)[None, :] < size_b[:, None]
-        # Prim from local node 0 on every (group, tree) at once; the columns of areas
-        # already in the tree are set to inf, so they are never reached again
+        # Prim from local node 0 on every (group, tree) at once. ``w`` is symmetric, so the
+        # row of the area just added holds its distances to all others (one contiguous
+        # gather); areas already in the tree are masked by ``done`` and keep key inf.
         key = w[:, 0, :].copy()
         key[:, 0] = np.inf
-        w[:, :, 0] = np.inf
+        done = np.zeros((n_b, big_m), dtype=bool)
+        done[:, 0] = True
         best_from = np.zeros((n_b, big_m), dtype=np.int64)
         parent = np.zeros((n_b, big_m), dtype=np.int64)
         steps = max(big_m - 1, 0)
@@ -138,11 +142,12 @@ def split_batch(
             order[:, s] = new
             valid[:, s] = ok
             parent[rows, new] = best_from[rows, new]
-            w[rows, :, new] = np.inf
-            row = w[rows, new]
+            done[rows, new] = True
             key[rows, new] = np.inf
+            row = w[rows, new]
             closer = row < key
-            np.minimum(key, row, out=key)
+            closer &= ~done
+            np.copyto(key, row, where=closer)
             np.copyto(best_from, new[:, None], where=closer)
         reached = valid.sum(axis=1) + 1
         # subtree sums: children were added after their parents
@@ -176,6 +181,9 @@ def split_batch(
         best_val = val[np.arange(n_g), pick]
         for c in np.flatnonzero(np.isfinite(best_val)).tolist():
             g = int(chunk[c])
+            if limit is not None and not best_val[c] < limit[g]:
+                out[g] = (float(best_val[c]), out[g][1])
+                continue
             b = c * n_trees + int(pick[c]) // big_m
             part = np.zeros(big_m, dtype=bool)
             part[int(pick[c]) % big_m] = True
@@ -282,14 +290,24 @@ def recombine(
                 (st := tried.get(a * p + b)) is None or st[0] != version[a] or st[1] != version[b]
                 for a, b in batch
             ]
-            factors = np.exp(jitter * rng.normal(size=(src.size, trees)))
-            results = split_batch(groups, z, pop, src, dst, dist, floor, factors, fresh)
+            # random factors only for the edges inside the batch's pairs
+            pair_of = np.full(p, -1, dtype=np.int64)
+            batch_arr = np.array(batch, dtype=np.int64)
+            pair_of[batch_arr[:, 0]] = np.arange(len(batch))
+            pair_of[batch_arr[:, 1]] = np.arange(len(batch))
+            ps = pair_of[lab[src]]
+            sel = np.flatnonzero((ps >= 0) & (ps == pair_of[lab[dst]]))
+            factors = np.exp(jitter * rng.normal(size=(sel.size, trees)))
+            limits = ssd[batch_arr[:, 0]] + ssd[batch_arr[:, 1]] - _TOL
+            results = split_batch(
+                groups, z, pop, src[sel], dst[sel], dist[sel], floor, factors, fresh, limits
+            )
             for (a, b), nodes, new, (val, part) in zip(batch, groups, fresh, results, strict=True):
                 key = a * p + b
                 current = ssd[a] + ssd[b]
-                ok = val < current - _TOL
+                ok = val < current - _TOL and part.size > 0
                 if ok:
-                    rest = np.setdiff1d(nodes, part)
+                    rest = nodes[~np.isin(nodes, part)]
                     ok = rest.size > 0 and pop[part].sum() >= floor and pop[rest].sum() >= floor
                 if not ok:
                     state = tried.get(key)

@@ -63,29 +63,44 @@ def _construct(
     floor: float,
     rng: np.random.Generator,
 ) -> tuple[list[int], int]:
-    """One randomised greedy construction; returns labels with enclaves (``-2``) and p."""
+    """One randomised greedy construction; returns labels with enclaves (``-2``) and p.
+
+    Random tie-breaks are ranks of one uniform draw per area. The seed queue is a heap of
+    plain integers ``free_degree * n + rank`` (lazy: an area whose free degree dropped is
+    pushed again, the stale entry is skipped), and the growth choice compares one integer
+    per candidate instead of a tuple, in the same order.
+    """
     n = len(pop)
     labels = [_FREE] * n
     free_deg = [len(nb) for nb in nbrs]
-    noise: list[float] = rng.random(n).tolist()
+    by_rank_arr = np.argsort(rng.random(n), kind="stable")
+    rank_arr = np.empty(n, dtype=np.int64)
+    rank_arr[by_rank_arr] = np.arange(n, dtype=np.int64)
+    rank: list[int] = rank_arr.tolist()
+    by_rank: list[int] = by_rank_arr.tolist()
+    # growth score: most links into the region, then fewest free neighbours, then rank
+    links_weight = (max(free_deg, default=0) + 2) * n
     p = 0
+    push = heapq.heappush
 
-    def take(i: int, label: int, heap: list[tuple[int, float, int]]) -> None:
+    def take(i: int, label: int, heap: list[int]) -> None:
         labels[i] = label
         for v in nbrs[i]:
             free_deg[v] -= 1
             if labels[v] == _FREE:
-                heapq.heappush(heap, (free_deg[v], noise[v], v))
+                push(heap, free_deg[v] * n + rank[v])
 
-    heap: list[tuple[int, float, int]] = []
+    heap: list[int] = []
     for i in range(n):
         if pop[i] >= floor:
             take(i, p, heap)
             p += 1
-    heap = [(free_deg[i], noise[i], i) for i in range(n) if labels[i] == _FREE]
+    heap = [free_deg[i] * n + rank[i] for i in range(n) if labels[i] == _FREE]
     heapq.heapify(heap)
+    pop_heap = heapq.heappop
     while heap:
-        deg, _, seed = heapq.heappop(heap)
+        deg, r = divmod(pop_heap(heap), n)
+        seed = by_rank[r]
         if labels[seed] != _FREE or deg != free_deg[seed]:
             continue  # stale heap entry
         members = [seed]
@@ -99,9 +114,9 @@ def _construct(
             need = floor - total
             completing = [v for v in links if pop[v] >= need]
             if completing:
-                nxt = min(completing, key=lambda v: (pop[v], -links[v], noise[v]))
+                nxt = min(completing, key=lambda v: (pop[v], -links[v], rank[v]))
             else:
-                nxt = max(links, key=lambda v: (links[v], -free_deg[v], noise[v]))
+                nxt = max(links, key=lambda v: links[v] * links_weight - free_deg[v] * n + rank[v])
             del links[nxt]
             members.append(nxt)
             take(nxt, p, heap)
