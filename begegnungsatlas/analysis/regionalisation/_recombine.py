@@ -91,7 +91,8 @@ def split_batch(
     if plain is not None:
         weights[:, 0] = np.where(np.asarray(plain)[gs[inside]], edge_d[inside], weights[:, 0])
     k = z.shape[1]
-    feats_all = np.column_stack([pop, np.ones(n), z, (z * z).sum(axis=1)])
+    feats_all = np.column_stack([pop, np.ones(n), z])
+    q_all = (z * z).sum(axis=1)
     # chunks of groups (largest first) bounding the dense (group, tree, m, m) array
     by_size = np.argsort(-sizes, kind="stable")
     chunks: list[IntArray] = []
@@ -150,12 +151,17 @@ def split_batch(
             np.copyto(key, row, where=closer)
             np.copyto(best_from, new[:, None], where=closer)
         reached = valid.sum(axis=1) + 1
-        # subtree sums: children were added after their parents
-        sub = np.repeat(feats, n_trees, axis=0)
+        # subtree sums: children were added after their parents. Steps after a tree is
+        # complete point at an extra all-zero node ``big_m`` that is its own parent.
+        sub = np.zeros((n_b, big_m + 1, feats.shape[2]))
+        sub[:, :big_m] = np.repeat(feats, n_trees, axis=0)
+        children = np.where(valid, order, big_m)
+        parents = np.column_stack([parent, np.full(n_b, big_m, dtype=np.int64)])
         for s in range(steps - 1, -1, -1):
-            child = order[:, s]
-            up = parent[rows, child]
-            sub[rows, up] += sub[rows, child] * valid[:, s, None]
+            child = children[:, s]
+            sub[rows, parents[rows, child]] += sub[rows, child]
+        sub = sub[:, :big_m]
+        q_tot = np.repeat(np.bincount(pos[slot[nodes_c]], weights=q_all[nodes_c], minlength=n_g), n_trees)
         tot = sub[:, 0, :]
         p_j, n_j = sub[:, :, 0], sub[:, :, 1]
         s_j = sub[:, :, 2 : 2 + k]
@@ -172,7 +178,7 @@ def split_batch(
         with np.errstate(divide="ignore", invalid="ignore"):
             rest = tot[:, None, 2 : 2 + k] - s_j
             val = (
-                tot[:, None, 2 + k]
+                q_tot[:, None]
                 - (s_j * s_j).sum(axis=2) / n_j
                 - (rest * rest).sum(axis=2) / (n_all - n_j)
             )
