@@ -200,3 +200,28 @@ def test_max_p_fixed_case_is_valid_deterministic_and_no_worse_than_the_earlier_a
     assert np.bincount(res.labels, weights=pop).min() >= 1000.0
     assert res.n_regions >= 19
     assert res.ssd <= 76.505
+
+
+def test_recombine_trees_is_passed_on_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from begegnungsatlas.analysis.errors import AnalysisError
+    from begegnungsatlas.analysis.regionalisation import maxp
+
+    seen: list[int] = []
+    real = maxp.recombine
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(int(kwargs["trees"]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(maxp, "recombine", spy)
+    adj = contiguity_from_polygons(lattice(8))
+    attrs, pop = smooth_data(8)
+    res = max_p_regions(attrs, adj, pop, 500.0, seed=0, n_improve=1, recombine_trees=3)
+    assert seen
+    assert set(seen) == {3}
+    assert regions_are_contiguous(adj, res.labels)
+    seen.clear()
+    max_p_regions(attrs, adj, pop, 500.0, seed=0, n_improve=1)
+    assert set(seen) == {16}  # default up to 5,000 areas
+    with pytest.raises(AnalysisError, match="recombine_trees must be >= 1"):
+        max_p_regions(attrs, adj, pop, 500.0, recombine_trees=0)
