@@ -41,6 +41,7 @@ from ._common import FloatArray, IntArray
 
 _TOL = 1e-10
 _MAX_CELLS = 3_000_000  # entries of the dense (batch, m, m) distance array per chunk
+_SMALL_CELLS = 250_000  # below this, padding costs less than another chunk's Prim loop
 
 
 def split_batch(
@@ -100,8 +101,10 @@ def split_batch(
     while i < by_size.size:
         m = int(sizes[by_size[i]])
         take = max(1, _MAX_CELLS // (n_trees * m * m))
-        # padding to the largest group costs; start a new chunk below 3/4 of its size
-        take = min(take, int(np.searchsorted(-sizes[by_size[i:]], -0.75 * m, side="right")))
+        # padding to the largest group costs; start a new chunk below 3/4 of its size,
+        # unless the chunk is so small that one more Prim loop (m numpy steps) costs more
+        if n_trees * m * m * min(take, by_size.size - i) > _SMALL_CELLS:
+            take = min(take, int(np.searchsorted(-sizes[by_size[i:]], -0.75 * m, side="right")))
         chunks.append(by_size[i : i + take])
         i += take
     pos = np.zeros(len(groups), dtype=np.int64)
