@@ -80,6 +80,7 @@ def _construct(
     by_rank: list[int] = by_rank_arr.tolist()
     # growth score: most links into the region, then fewest free neighbours, then rank
     links_weight = (max(free_deg, default=0) + 2) * n
+    largest = max(pop, default=0.0)  # no single candidate can complete a region needing more
     p = 0
     push = heapq.heappush
 
@@ -112,7 +113,7 @@ def _construct(
                 links[v] = links.get(v, 0) + 1
         while total < floor and links:
             need = floor - total
-            completing = [v for v in links if pop[v] >= need]
+            completing = [v for v in links if pop[v] >= need] if need <= largest else None
             if completing:
                 nxt = min(completing, key=lambda v: (pop[v], -links[v], rank[v]))
             else:
