@@ -2,7 +2,8 @@
 
 Every measurement runs in a fresh child process (this script with ``--child``), which
 builds the same seeded lattice, times only the regionalisation call, and reports its
-peak resident set size (``ru_maxrss``). Our functions run ``--repeats`` times (median
+peak resident set size (``ru_maxrss``), with wall time and CPU time (``time.process_time``,
+less disturbed by other load on a shared machine). Our functions run ``--repeats`` times (median
 reported); peers run ``--peer-repeats`` times (default 1: they are slow).
 
 Data: a square lattice of unit cells (rook contiguity), population uniform 50..150 per
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -69,12 +71,12 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     cells, adj, z, pop = lattice_data(spec["side"])
     method, tool, k = spec["method"], spec["tool"], spec.get("k", 10)
     if tool == "ours":
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         if method == "maxp":
             res = max_p_regions(z, adj, pop, FLOOR, standardise=False, seed=0, time_limit=None)
         else:
             res = skater_regions(z, adj, k, standardise=False, time_limit=None)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         labels = res.labels
     elif tool == "spopt":
         import geopandas as gpd
@@ -86,14 +88,14 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
         nb = {i: adj.indices[adj.indptr[i] : adj.indptr[i + 1]].tolist() for i in range(adj.shape[0])}
         w = libpysal.weights.W(nb, silence_warnings=True)
         np.random.seed(0)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         if method == "maxp":
             model = MaxPHeuristic(gdf, w, ["a", "b", "c"], "pop", FLOOR, top_n=2)
         else:
             squared = {"dissimilarity": lambda a, b: skm.euclidean_distances(a, b, squared=True)}
             model = Skater(gdf, w, ["a", "b", "c"], n_clusters=k, floor=-np.inf, spanning_forest_kwds=squared)
         model.solve()
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         labels = np.asarray(model.labels_)
     elif tool == "pygeoda":
         import geopandas as gpd
@@ -101,7 +103,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 
         gdf = gpd.GeoDataFrame({"a": z[:, 0], "b": z[:, 1], "c": z[:, 2], "pop": pop}, geometry=cells)
         w = pygeoda.rook_weights(pygeoda.open(gdf))
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         if method == "maxp":
             out = pygeoda.maxp_greedy(
                 w, gdf[["a", "b", "c"]], bound_variable=gdf["pop"], min_bound=FLOOR,
@@ -109,7 +111,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             )  # fmt: skip
         else:
             out = pygeoda.skater(k, w, gdf[["a", "b", "c"]], scale_method="raw", random_seed=0)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         labels = np.asarray(out["Clusters"])
     else:
         raise SystemExit(f"unknown tool {tool}")
@@ -117,6 +119,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     region_pop = np.bincount(labels, weights=pop)
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "regions": int(labels.max()) + 1,
         "ssd": within_region_ssd(z, labels),
@@ -138,8 +141,10 @@ def measure(spec: dict[str, Any], repeats: int, timeout: float) -> dict[str, Any
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     out = dict(runs[0])
     out["seconds"] = statistics.median(r["seconds"] for r in runs)
+    out["cpu"] = statistics.median(r["cpu"] for r in runs)
     out["rss_mb"] = max(r["rss_mb"] for r in runs)
     out["all_seconds"] = [round(r["seconds"], 2) for r in runs]
+    out["all_cpu"] = [round(r["cpu"], 2) for r in runs]
     return out
 
 
@@ -165,9 +170,9 @@ def main() -> None:
         ("SKATER k=10", "skater", large, ["pygeoda"] + (["spopt"] if args.with_slow_peers else [])),
     ]
     print(
-        "| case | cells | tool | median s | peak RSS MB | regions | SSD | peer s / ours s | ours SSD / peer SSD |"
+        "| case | cells | tool | median s | median CPU s | peak RSS MB | regions | SSD | peer s / ours s | ours SSD / peer SSD |"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, method, side, peers in cases:
         spec = {"method": method, "side": side, "k": 10}
         ours = measure({**spec, "tool": "ours"}, args.repeats, args.timeout)
@@ -181,19 +186,19 @@ def _row(label: str, side: int, tool: str, res: dict[str, Any], ours: dict[str, 
     cells = f"{side * side:,}"
     if "timeout" in res:
         ratio = f"> {res['timeout'] / ours['seconds']:.0f}×" if ours else "–"
-        print(f"| {label} | {cells} | {tool} | > {res['timeout']:.0f} (stopped) | – | – | – | {ratio} | – |")
+        print(f"| {label} | {cells} | {tool} | > {res['timeout']:.0f} (stopped) | – | – | – | – | {ratio} | – |")
         return
     flag = "" if res["contiguous"] else " (NOT contiguous)"
     floor_note = f", min pop {res['min_pop']:.0f}" if label.startswith("max-p") else ""
     speed = f"{res['seconds'] / ours['seconds']:.1f}×" if ours else "–"
     quality = f"{ours['ssd'] / res['ssd']:.3f}" if ours else "–"
     print(
-        f"| {label} | {cells} | {tool}{flag} | {res['seconds']:.2f} | {res['rss_mb']:.0f} | "
+        f"| {label} | {cells} | {tool}{flag} | {res['seconds']:.2f} | {res['cpu']:.2f} | {res['rss_mb']:.0f} | "
         f"{res['regions']}{floor_note} | {res['ssd']:.1f} | {speed} | {quality} |",
         flush=True,
     )
     if tool == "ours":
-        print(f"<!-- ours runs: {res['all_seconds']} -->", flush=True)
+        print(f"<!-- ours runs: wall {res['all_seconds']}, CPU {res['all_cpu']}; load {os.getloadavg()} -->", flush=True)
 
 
 if __name__ == "__main__":

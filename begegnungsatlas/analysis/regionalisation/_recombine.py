@@ -41,6 +41,7 @@ from ._common import FloatArray, IntArray
 
 _TOL = 1e-10
 _MAX_CELLS = 3_000_000  # entries of the dense (batch, m, m) distance array per chunk
+_SMALL_CELLS = 250_000  # below this, padding costs less than another chunk's Prim loop
 
 
 def split_batch(
@@ -53,6 +54,7 @@ def split_batch(
     floor: float,
     factors: FloatArray,
     plain: list[bool] | None = None,
+    limit: FloatArray | None = None,
 ) -> list[tuple[float, IntArray]]:
     """Best floor-respecting tree cut of each node group: (SSD of both parts, one part).
 
@@ -62,7 +64,8 @@ def split_batch(
     per column of ``factors`` (shape ``(n_edges, trees)``), the minimum spanning tree of
     ``edge_d[e] * factors[e, t]``; for groups with ``plain[g]`` true, tree 0 uses the
     plain distances. Returns ``(inf, [])`` for a group where no cut leaves both parts at
-    or above ``floor`` (or that is not connected).
+    or above ``floor`` (or that is not connected), and ``(value, [])`` where the best
+    value is not below ``limit[g]`` (the part is only traced where it is wanted).
 
     >>> # path 0-1-2-3 with values 0, 0, 5, 5 and unit population, floor 2
     >>> z = np.array([[0.0], [0.0], [5.0], [5.0]])
@@ -89,7 +92,8 @@ def split_batch(
     if plain is not None:
         weights[:, 0] = np.where(np.asarray(plain)[gs[inside]], edge_d[inside], weights[:, 0])
     k = z.shape[1]
-    feats_all = np.column_stack([pop, np.ones(n), z, (z * z).sum(axis=1)])
+    feats_all = np.column_stack([pop, np.ones(n), z])
+    q_all = (z * z).sum(axis=1)
     # chunks of groups (largest first) bounding the dense (group, tree, m, m) array
     by_size = np.argsort(-sizes, kind="stable")
     chunks: list[IntArray] = []
@@ -97,8 +101,10 @@ def split_batch(
     while i < by_size.size:
         m = int(sizes[by_size[i]])
         take = max(1, _MAX_CELLS // (n_trees * m * m))
-        # padding to the largest group costs; start a new chunk below 3/4 of its size
-        take = min(take, int(np.searchsorted(-sizes[by_size[i:]], -0.75 * m, side="right")))
+        # padding to the largest group costs; start a new chunk below 3/4 of its size,
+        # unless the chunk is so small that one more Prim loop (m numpy steps) costs more
+        if n_trees * m * m * min(take, by_size.size - i) > _SMALL_CELLS:
+            take = min(take, int(np.searchsorted(-sizes[by_size[i:]], -0.75 * m, side="right")))
         chunks.append(by_size[i : i + take])
         i += take
     pos = np.zeros(len(groups), dtype=np.int64)
@@ -121,11 +127,13 @@ def split_batch(
         size_b = np.repeat(sizes[chunk], n_trees)
         rows = np.arange(n_b)
         real = np.arange(big_m)[None, :] < size_b[:, None]
-        # Prim from local node 0 on every (group, tree) at once; the columns of areas
-        # already in the tree are set to inf, so they are never reached again
+        # Prim from local node 0 on every (group, tree) at once. ``w`` is symmetric, so the
+        # row of the area just added holds its distances to all others (one contiguous
+        # gather); areas already in the tree are masked by ``done`` and keep key inf.
         key = w[:, 0, :].copy()
         key[:, 0] = np.inf
-        w[:, :, 0] = np.inf
+        done = np.zeros((n_b, big_m), dtype=bool)
+        done[:, 0] = True
         best_from = np.zeros((n_b, big_m), dtype=np.int64)
         parent = np.zeros((n_b, big_m), dtype=np.int64)
         steps = max(big_m - 1, 0)
@@ -138,19 +146,25 @@ def split_batch(
             order[:, s] = new
             valid[:, s] = ok
             parent[rows, new] = best_from[rows, new]
-            w[rows, :, new] = np.inf
-            row = w[rows, new]
+            done[rows, new] = True
             key[rows, new] = np.inf
+            row = w[rows, new]
             closer = row < key
-            np.minimum(key, row, out=key)
+            closer &= ~done
+            np.copyto(key, row, where=closer)
             np.copyto(best_from, new[:, None], where=closer)
         reached = valid.sum(axis=1) + 1
-        # subtree sums: children were added after their parents
-        sub = np.repeat(feats, n_trees, axis=0)
+        # subtree sums: children were added after their parents. Steps after a tree is
+        # complete point at an extra all-zero node ``big_m`` that is its own parent.
+        sub = np.zeros((n_b, big_m + 1, feats.shape[2]))
+        sub[:, :big_m] = np.repeat(feats, n_trees, axis=0)
+        children = np.where(valid, order, big_m)
+        parents = np.column_stack([parent, np.full(n_b, big_m, dtype=np.int64)])
         for s in range(steps - 1, -1, -1):
-            child = order[:, s]
-            up = parent[rows, child]
-            sub[rows, up] += sub[rows, child] * valid[:, s, None]
+            child = children[:, s]
+            sub[rows, parents[rows, child]] += sub[rows, child]
+        sub = sub[:, :big_m]
+        q_tot = np.repeat(np.bincount(pos[slot[nodes_c]], weights=q_all[nodes_c], minlength=n_g), n_trees)
         tot = sub[:, 0, :]
         p_j, n_j = sub[:, :, 0], sub[:, :, 1]
         s_j = sub[:, :, 2 : 2 + k]
@@ -167,7 +181,7 @@ def split_batch(
         with np.errstate(divide="ignore", invalid="ignore"):
             rest = tot[:, None, 2 : 2 + k] - s_j
             val = (
-                tot[:, None, 2 + k]
+                q_tot[:, None]
                 - (s_j * s_j).sum(axis=2) / n_j
                 - (rest * rest).sum(axis=2) / (n_all - n_j)
             )
@@ -176,6 +190,9 @@ def split_batch(
         best_val = val[np.arange(n_g), pick]
         for c in np.flatnonzero(np.isfinite(best_val)).tolist():
             g = int(chunk[c])
+            if limit is not None and not best_val[c] < limit[g]:
+                out[g] = (float(best_val[c]), out[g][1])
+                continue
             b = c * n_trees + int(pick[c]) // big_m
             part = np.zeros(big_m, dtype=bool)
             part[int(pick[c]) % big_m] = True
@@ -282,14 +299,24 @@ def recombine(
                 (st := tried.get(a * p + b)) is None or st[0] != version[a] or st[1] != version[b]
                 for a, b in batch
             ]
-            factors = np.exp(jitter * rng.normal(size=(src.size, trees)))
-            results = split_batch(groups, z, pop, src, dst, dist, floor, factors, fresh)
+            # random factors only for the edges inside the batch's pairs
+            pair_of = np.full(p, -1, dtype=np.int64)
+            batch_arr = np.array(batch, dtype=np.int64)
+            pair_of[batch_arr[:, 0]] = np.arange(len(batch))
+            pair_of[batch_arr[:, 1]] = np.arange(len(batch))
+            ps = pair_of[lab[src]]
+            sel = np.flatnonzero((ps >= 0) & (ps == pair_of[lab[dst]]))
+            factors = np.exp(jitter * rng.normal(size=(sel.size, trees)))
+            limits = ssd[batch_arr[:, 0]] + ssd[batch_arr[:, 1]] - _TOL
+            results = split_batch(
+                groups, z, pop, src[sel], dst[sel], dist[sel], floor, factors, fresh, limits
+            )
             for (a, b), nodes, new, (val, part) in zip(batch, groups, fresh, results, strict=True):
                 key = a * p + b
                 current = ssd[a] + ssd[b]
-                ok = val < current - _TOL
+                ok = val < current - _TOL and part.size > 0
                 if ok:
-                    rest = np.setdiff1d(nodes, part)
+                    rest = nodes[~np.isin(nodes, part)]
                     ok = rest.size > 0 and pop[part].sum() >= floor and pop[rest].sum() >= floor
                 if not ok:
                     state = tried.get(key)

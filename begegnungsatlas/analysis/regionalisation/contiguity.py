@@ -117,8 +117,9 @@ def contiguity_from_polygons(
     keep = left < right
     left, right = left[keep], right[keep]
     if kind == "rook" and left.size:
-        other = shapely.buffer(geoms[right], tolerance) if tolerance > 0 else geoms[right]
-        shared = shapely.length(shapely.intersection(shapely.boundary(geoms[left]), other))
+        # buffer and take boundaries once per area, not once per candidate pair
+        grown = shapely.buffer(geoms, tolerance) if tolerance > 0 else geoms
+        shared = shapely.length(shapely.intersection(shapely.boundary(geoms)[left], grown[right]))
         rook = shared > 4.0 * tolerance
         left, right = left[rook], right[rook]
     adj = _symmetric(left, right, n)
