@@ -88,6 +88,15 @@ def signed_in(actor: Actor) -> User | None:
     return None
 
 
+def require_user(actor: Actor) -> User:
+    """The signed-in person a write is recorded for (``created_by``, ``moderated_by`` …). Services call it after their
+    rule allowed the action, so it only refuses what the rule let through by mistake."""
+    u = signed_in(actor)
+    if u is None:
+        raise PermissionDenied(str(_("Bitte melden Sie sich an.")))
+    return u
+
+
 def is_authenticated(user: Actor) -> bool:
     return signed_in(user) is not None
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from .models import AuditEvent, User
-from .permissions import can_manage_users
+from .permissions import can_manage_users, signed_in
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
 
-def _actor_fields(actor: Any, anonymous_label: str) -> dict[str, Any]:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+
+def _actor_fields(actor: Actor, anonymous_label: str) -> dict[str, Any]:
+    person = signed_in(actor)
     return {
-        "actor": actor if authenticated else None,
-        "actor_label": (actor.get_username() if authenticated else anonymous_label)[:200],
+        "actor": person,
+        "actor_label": (person.get_username() if person is not None else anonymous_label)[:200],
     }
 
 
@@ -25,7 +29,7 @@ def _object_fields(obj: Any) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: Any | None = None,
     object_type: str | None = None,
@@ -54,7 +58,7 @@ def audit_record(
 
 def audit_record_many(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     items: Iterable[tuple[Any, dict[str, Any]]],
     note: str = "",
@@ -85,7 +89,7 @@ def _user_state(user: User) -> dict[str, Any]:
 
 
 @transaction.atomic
-def user_save(*, actor: Any, user: User) -> User:
+def user_save(*, actor: Actor, user: User) -> User:
     """Create or change an account (the admin hands over the edited, unsaved instance).
 
     Only administrators may do this (``core.permissions.can_manage_users``); every change of role, rights or
@@ -105,7 +109,7 @@ def user_save(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
-def user_delete(*, actor: Any, user: User) -> None:
+def user_delete(*, actor: Actor, user: User) -> None:
     """Delete an account (administrators only); the audit trail keeps who it was (deactivating is the rule)."""
     can_manage_users(actor).enforce()
     audit_record(actor=actor, action="user.delete", obj=user, changes={"role": [user.role, None]})
@@ -113,13 +117,14 @@ def user_delete(*, actor: Any, user: User) -> None:
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, raw_password: str | None, via_reset_link: bool = False) -> User:
+def user_set_password(*, actor: Actor, user: User, raw_password: str | None, via_reset_link: bool = False) -> User:
     """Set a password (``None``: no password sign-in any more) and record it in the audit trail.
 
     Allowed for administrators, for the person themself (the view has checked the old password) and through a
     valid reset link sent to the account's e-mail address (``via_reset_link``, the view has checked the token).
     """
-    own = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    person = signed_in(actor)
+    own = person is not None and person.pk == user.pk
     if not (own or via_reset_link):
         can_manage_users(actor).enforce()
     if raw_password is None:

@@ -7,13 +7,17 @@ transition is not allowed. They only read; the service does the writing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .errors import FundingError
 from .models import ActorStatus, Application, Call, CallStatus, DeadlineExtension, Decision, PlaceMode
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 
 def local(dt: datetime) -> str:
@@ -71,7 +75,7 @@ def _check_deadline(application: Application, now: datetime) -> None:
         )
 
 
-def guard_submit(application: Application, actor: Any, now: datetime) -> None:
+def guard_submit(application: Application, actor: Actor, now: datetime) -> None:
     call = application.call
     if call.status != CallStatus.PUBLISHED:
         raise FundingError(_("Der Aufruf „%(call)s“ ist nicht (mehr) geöffnet.") % {"call": call.title})
@@ -85,7 +89,7 @@ def guard_submit(application: Application, actor: Any, now: datetime) -> None:
         )
 
 
-def guard_resubmit(application: Application, actor: Any, now: datetime) -> None:
+def guard_resubmit(application: Application, actor: Actor, now: datetime) -> None:
     # Requested information may come after the deadline: the office asked for it.
     missing = missing_items(application)
     if missing:
@@ -94,18 +98,18 @@ def guard_resubmit(application: Application, actor: Any, now: datetime) -> None:
         )
 
 
-def guard_before_deadline(application: Application, actor: Any, now: datetime) -> None:
+def guard_before_deadline(application: Application, actor: Actor, now: datetime) -> None:
     _check_deadline(application, now)
 
 
-def guard_screening_passed(application: Application, actor: Any, now: datetime) -> None:
+def guard_screening_passed(application: Application, actor: Actor, now: datetime) -> None:
     if not (application.screening_complete and application.screening_eligible):
         raise FundingError(
             _("Bitte zuerst die Vorprüfung abschließen: Vollständigkeit und Förderfähigkeit müssen bestätigt sein.")
         )
 
 
-def guard_ineligible(application: Application, actor: Any, now: datetime) -> None:
+def guard_ineligible(application: Application, actor: Actor, now: datetime) -> None:
     if application.screening_eligible is not False and application.screening_complete is not False:
         raise FundingError(
             _("Eine Ablehnung in der Vorprüfung setzt voraus, dass die Vorprüfung „unvollständig“ oder "
@@ -113,12 +117,12 @@ def guard_ineligible(application: Application, actor: Any, now: datetime) -> Non
         )
 
 
-def guard_decision_recorded(application: Application, actor: Any, now: datetime) -> None:
+def guard_decision_recorded(application: Application, actor: Actor, now: datetime) -> None:
     if application.decision not in (Decision.SELECTED, Decision.REJECTED) or not application.decision_reason.strip():
         raise FundingError(_("Bitte die Entscheidung mit Begründung über die Auswahl treffen."))
 
 
-def guard_selected(application: Application, actor: Any, now: datetime) -> None:
+def guard_selected(application: Application, actor: Actor, now: datetime) -> None:
     if application.decision != Decision.SELECTED:
         raise FundingError(_("Nur ausgewählte Bewerbungen können bewilligt werden."))
 

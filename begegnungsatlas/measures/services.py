@@ -6,11 +6,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core.permissions import require_user
 from begegnungsatlas.core.services import audit_record, diff_fields
 
 from .errors import MeasureError
@@ -28,6 +29,10 @@ from .models import (
     Werkzeugblatt,
 )
 from .permissions import can_contribute, can_manage_catalogue
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 MEASURE_FIELDS = ("handlungsfeld", "number", "title", "kind", "description", "responsible_office",
                   "is_published", "is_example")
@@ -65,7 +70,7 @@ def _snapshot(obj: Any, names: Iterable[str]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def handlungsfeld_save(*, actor: Any, data: dict[str, Any], handlungsfeld: Handlungsfeld | None = None,
+def handlungsfeld_save(*, actor: Actor, data: dict[str, Any], handlungsfeld: Handlungsfeld | None = None,
                        check_permission: bool = True) -> Handlungsfeld:
     if check_permission:
         can_manage_catalogue(actor).enforce()
@@ -123,7 +128,7 @@ def _set_links(measure: Measure, links: Iterable[dict[str, str]]) -> list[str]:
 
 
 @transaction.atomic
-def measure_save(*, actor: Any, data: dict[str, Any], relations: Relations | None = None,
+def measure_save(*, actor: Actor, data: dict[str, Any], relations: Relations | None = None,
                  links: Iterable[dict[str, str]] = (), measure: Measure | None = None,
                  check_permission: bool = True) -> Measure:
     """Create (``measure=None``) or update a measure with its relations and links."""
@@ -189,7 +194,7 @@ def _check_cost_line(line: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def sheet_save(*, actor: Any, measure: Measure, data: dict[str, Any], plan: SheetPlan | None = None,
+def sheet_save(*, actor: Actor, measure: Measure, data: dict[str, Any], plan: SheetPlan | None = None,
                check_permission: bool = True) -> Werkzeugblatt:
     """Create or update the Werkzeugblatt of a measure (which puts it into the Werkstattplan).
 
@@ -236,7 +241,7 @@ def sheet_save(*, actor: Any, measure: Measure, data: dict[str, Any], plan: Shee
     return sheet
 
 
-def _sheet_for_contribution(actor: Any, measure: Measure) -> Werkzeugblatt:
+def _sheet_for_contribution(actor: Actor, measure: Measure) -> Werkzeugblatt:
     can_contribute(actor, measure).enforce()
     try:
         return measure.sheet
@@ -245,7 +250,7 @@ def _sheet_for_contribution(actor: Any, measure: Measure) -> Werkzeugblatt:
 
 
 @transaction.atomic
-def step_add(*, actor: Any, measure: Measure, data: dict[str, Any]) -> Step:
+def step_add(*, actor: Actor, measure: Measure, data: dict[str, Any]) -> Step:
     """A partner adds a step to the Werkzeugblatt."""
     sheet = _sheet_for_contribution(actor, measure)
     _check_step(data)
@@ -257,7 +262,7 @@ def step_add(*, actor: Any, measure: Measure, data: dict[str, Any]) -> Step:
 
 
 @transaction.atomic
-def step_set_done(*, actor: Any, step: Step, done: bool) -> Step:
+def step_set_done(*, actor: Actor, step: Step, done: bool) -> Step:
     step = Step.objects.select_for_update().select_related("sheet__measure").get(pk=step.pk)
     can_contribute(actor, step.sheet.measure).enforce()
     if step.is_done != done:
@@ -269,13 +274,14 @@ def step_set_done(*, actor: Any, step: Step, done: bool) -> Step:
 
 
 @transaction.atomic
-def note_add(*, actor: Any, measure: Measure, text: str) -> ProgressNote:
+def note_add(*, actor: Actor, measure: Measure, text: str) -> ProgressNote:
     sheet = _sheet_for_contribution(actor, measure)
     text = (text or "").strip()
     if not text:
         raise MeasureError(_("Bitte schreiben Sie etwas in die Fortschrittsnotiz."))
     if len(text) > 5000:
         raise MeasureError(_("Die Notiz ist zu lang (höchstens 5000 Zeichen)."))
-    note = ProgressNote.objects.create(sheet=sheet, author=actor, author_label=actor.get_username(), text=text)
+    author = require_user(actor)
+    note = ProgressNote.objects.create(sheet=sheet, author=author, author_label=author.get_username(), text=text)
     audit_record(actor=actor, action="measures.note_add", obj=note, changes={"measure": measure.pk})
     return note

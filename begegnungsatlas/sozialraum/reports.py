@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -19,12 +19,17 @@ from begegnungsatlas.atlas.charts import line_chart_svg
 from begegnungsatlas.atlas.models import Area, AreaLevel, Indicator
 from begegnungsatlas.atlas.selectors.values import Cell, indicator_periods, indicator_values_for_level
 from begegnungsatlas.core.geo import to_metric, to_shape
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 from begegnungsatlas.reports import render_pdf
 
 from .errors import SozialraumError
 from .models import Report, SozialraumLevel
 from .services.age import AGE_CLASSES, CHANGE_COVERAGE, AreaAge, age_note, age_structure_for_region
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
            "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6"]
@@ -305,7 +310,7 @@ def report_render(*, kind: str, sr: SozialraumLevel, options: dict[str, Any],
 
 
 @transaction.atomic
-def report_create(*, kind: str, options: dict[str, Any], actor: Any,
+def report_create(*, kind: str, options: dict[str, Any], actor: Actor,
                   progress: Callable[[int, str], None] | None = None) -> Report:
     sr = SozialraumLevel.objects.select_related("level__region", "level__composed_of").filter(
         pk=int(options.get("sozialraum") or 0)).first()
@@ -313,7 +318,7 @@ def report_create(*, kind: str, options: dict[str, Any], actor: Any,
         raise SozialraumError(_("Die Sozialraumgliederung gibt es nicht mehr."))
     pdf = report_render(kind=kind, sr=sr, options=options, progress=progress)
     report = Report.objects.create(sozialraum=sr, kind=kind, title=str(options.get("title", ""))[:200] or kind,
-                                   options=options, pdf=pdf, created_by=actor)
+                                   options=options, pdf=pdf, created_by=signed_in(actor))
     audit_record(actor=actor, action=f"sozialraum.report.{kind}", obj=report, object_label=report.title,
                  changes={"bytes": len(pdf)})
     return report

@@ -11,7 +11,7 @@ import sqlite3
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from django.db import transaction
@@ -26,6 +26,10 @@ from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 SUPPORTED = {4326: "EPSG:4326", 25832: "EPSG:25832"}
 MIN_SHARE_INSIDE_PARENT = 0.95
@@ -349,7 +353,7 @@ class BoundaryReport:
 
 def boundaries_import(
     *, level: AreaLevel, boundary_file: BoundaryFile, code_field: str, name_field: str, parent_field: str = "",
-    valid_from: dt.date | None = None, source: str = "", actor: Any = None,
+    valid_from: dt.date | None = None, source: str = "", actor: Actor = None,
 ) -> BoundaryReport:
     """Create or update the areas of ``level`` (all or nothing)."""
     problems: list[dict[str, str]] = []

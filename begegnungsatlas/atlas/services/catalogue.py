@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -15,6 +15,10 @@ from ..errors import AtlasError
 from ..models import AreaLevel, Indicator, IndicatorKind, Region
 from ..permissions import can_edit_indicators, can_import
 
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
+
 
 def _free_slug(base: str, taken: Any, max_length: int = 80) -> str:
     base = (slugify(base) or "x")[: max_length - 4]
@@ -25,7 +29,7 @@ def _free_slug(base: str, taken: Any, max_length: int = 80) -> str:
     return slug
 
 
-def indicator_create(*, actor: Any, title: str, unit: str = "", kind: str = IndicatorKind.VALUE, source: str = "",
+def indicator_create(*, actor: Actor, title: str, unit: str = "", kind: str = IndicatorKind.VALUE, source: str = "",
                      licence: str = "", region: Region | None = None) -> Indicator:
     """A new imported (not derived) indicator with the metadata the dialog asks for."""
     can_edit_indicators(actor).enforce()
@@ -44,7 +48,7 @@ def indicator_create(*, actor: Any, title: str, unit: str = "", kind: str = Indi
     return ind
 
 
-def area_level_create(*, actor: Any, name: str, name_plural: str = "", region: Region | None = None,
+def area_level_create(*, actor: Actor, name: str, name_plural: str = "", region: Region | None = None,
                       region_name: str = "") -> AreaLevel:
     """A new level below the region's existing levels (or the first level of a new region)."""
     can_import(actor).enforce()

@@ -9,7 +9,7 @@ part in assigning places to areas (see ``atlas/selectors/areas.py``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -21,6 +21,10 @@ from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError
 from ..models import Area, AreaLevel, Region
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 GRID_CRS = "EPSG:3035"
 MIN_CELL_M = 100
@@ -46,7 +50,7 @@ def _region_shape(region: Region) -> Any:
 
 
 @transaction.atomic
-def grid_level_create(*, region: Region, size_m: int, actor: Any = None) -> AreaLevel:
+def grid_level_create(*, region: Region, size_m: int, actor: Actor = None) -> AreaLevel:
     """Create (or replace) the grid level of ``size_m`` metres for ``region``; all or nothing."""
     if size_m < MIN_CELL_M or size_m % 100:
         raise AtlasError(_("Die Rasterweite muss ein Vielfaches von 100 m und mindestens %(min)s m sein.")

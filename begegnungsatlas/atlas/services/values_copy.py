@@ -30,7 +30,7 @@ import csv
 import io
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from django.db import DataError, IntegrityError, OperationalError, connection, transaction
@@ -59,6 +59,10 @@ from .values_import import (
     level_area_count,
     values_import,
 )
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 #: Files with fewer data rows go through the Python importer (the SQL path has a fixed cost of a few queries).
 FAST_MIN_ROWS = 20_000
@@ -90,7 +94,7 @@ class _Fallback(Exception):
     """The SQL path cannot accept the file as it is: let the Python importer decide and report."""
 
 
-def values_import_csv(*, data: bytes, mapping: Mapping, encoding: str = "auto", actor: Any = None,
+def values_import_csv(*, data: bytes, mapping: Mapping, encoding: str = "auto", actor: Actor = None,
                       min_rows: int = FAST_MIN_ROWS, rebuild_indexes: bool | None = None, replace_all: bool = False,
                       confirm: str = "", file_name: str = "") -> ImportResult:
     """Import a CSV/XLSX file's values all or nothing (see module doc); raise :class:`ImportRejected` otherwise.
@@ -139,7 +143,7 @@ def _quoted_field(delim: str) -> re.Pattern[str]:
     return re.compile(rf'(?:^|(?<={d}))"(?:[^"]|"")*"(?={d}|\r?$)', re.M)
 
 
-def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, actor: Any,
+def _import_sql(header: list[str], delim: str, body: str, *, mapping: Mapping, actor: Actor,
                 rebuild: bool | None, file_name: str = "") -> ImportResult:
     width = len(header)
     cols = [f"c{i}" for i in range(width)]

@@ -14,18 +14,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import AtlasError
 from ..models import Area, AreaLevel, Indicator, IndicatorValue, ValueImport
 from ..permissions import can_import
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 #: (indicator id, area id, period, value, status, flag)
 ValueRow = tuple[int, int, str, Any, str, str]
@@ -126,7 +131,7 @@ def written_keys(keys: Iterable[Key]) -> dict[str, list[int]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def history_record(*, actor: Any, level: AreaLevel, file_name: str, keys: Iterable[Key], previous: Sequence[ValueRow],
+def history_record(*, actor: Actor, level: AreaLevel, file_name: str, keys: Iterable[Key], previous: Sequence[ValueRow],
                    deleted: Sequence[ValueRow], kept: int, replace_all: bool) -> ValueImport:
     """Store the import's record (inside the import's transaction)."""
     written = written_keys(keys)
@@ -134,7 +139,7 @@ def history_record(*, actor: Any, level: AreaLevel, file_name: str, keys: Iterab
     slugs = sorted(Indicator.objects.filter(pk__in={int(p[0]) for p in pairs}).values_list("slug", flat=True))
     n_written = sum(len(v) for v in written.values())
     return ValueImport.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, file_name=file_name[:200], level=level,
+        actor=signed_in(actor) if getattr(actor, "pk", None) else None, file_name=file_name[:200], level=level,
         indicators=slugs, periods=sorted({p[1] for p in pairs}), replace_all=replace_all,
         n_written=n_written, n_created=n_written - len(previous), n_updated=len(previous), n_deleted=len(deleted),
         n_kept=kept, written=written, previous=[_jsonable(r) for r in [*previous, *deleted]],
@@ -154,7 +159,7 @@ def _later_overlapping(record: ValueImport) -> ValueImport | None:
     return None
 
 
-def value_import_undo(*, actor: Any, record_id: int) -> ValueImport:
+def value_import_undo(*, actor: Actor, record_id: int) -> ValueImport:
     """Undo one import: delete what it wrote and restore what was there before (all or nothing)."""
     can_import(actor).enforce()
     with transaction.atomic():
@@ -181,7 +186,7 @@ def value_import_undo(*, actor: Any, record_id: int) -> ValueImport:
                    for r in record.previous]
         IndicatorValue.objects.bulk_create(restore, batch_size=CHUNK)
         record.undone_at = timezone.now()
-        record.undone_by = actor
+        record.undone_by = signed_in(actor)
         record.save(update_fields=["undone_at", "undone_by"])
         audit_record(
             actor=actor, action="atlas.values_import_undo", obj=record.level,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -21,6 +21,10 @@ from ..errors import AtlasError, ImportRejected
 from ..models import Area, AreaLevel, Indicator, IndicatorValue
 from .tables import DE_NUMBER, EN_NUMBER, Table, normalise_period, parse_number
 from .values_history import ValueRow, apply_rows, history_record
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 MAX_REPORTED = 500
 
@@ -292,7 +296,7 @@ def _esc(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-def values_import(*, table: Table, mapping: Mapping, actor: Any = None, replace_all: bool = False,
+def values_import(*, table: Table, mapping: Mapping, actor: Actor = None, replace_all: bool = False,
                   confirm: str = "", file_name: str = "") -> ImportResult:
     """Validate every cell, then write all values in one transaction; raise :class:`ImportRejected` otherwise.
 

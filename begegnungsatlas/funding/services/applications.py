@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.core.models import Role
+from begegnungsatlas.core.permissions import require_user
 from begegnungsatlas.core.services import audit_record, diff_fields
 from begegnungsatlas.places.models import OrganisationKind, Place, PlaceStatus, TargetGroup
 
@@ -29,6 +30,10 @@ from ..permissions import can_apply, can_edit_application, can_manage, can_trans
 from ..workflow import TRANSITIONS, State
 from .documents import document_store
 
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
+
 CONTENT_FIELDS = [
     "title", "place_mode", "location", "concept", "target_groups_note", "staff_hours_per_week",
     "own_funds_cents", "volunteers", "organisation_note", "contact_name", "contact_email", "contact_phone",
@@ -43,30 +48,31 @@ def _now(now: datetime | None) -> datetime:
     return value
 
 
-def application_create(*, actor: Any, call: Call, kommune: Area | None = None, now: datetime | None = None,
+def application_create(*, actor: Actor, call: Call, kommune: Area | None = None, now: datetime | None = None,
                        is_example: bool = False) -> Application:
     """Start a draft for the actor's Kommune (or, for an operator, the Kommune it applies for)."""
     can_apply(actor, call).enforce()
+    person = require_user(actor)
     now = _now(now)
     if call.status != "published" or now > rules.effective_deadline(
-            call, kommune.pk if kommune else actor.kommune_id)[0]:
+            call, kommune.pk if kommune else person.kommune_id)[0]:
         raise FundingError(_("Für den Aufruf „%(call)s“ können keine Bewerbungen mehr angelegt werden.")
                            % {"call": call.title})
     partner = None
-    if actor.role == Role.OPERATOR:
+    if person.role == Role.OPERATOR:
         if kommune is None:
             raise FundingError(_("Bitte wählen Sie die Kommune, in deren Auftrag Sie sich bewerben."))
-        partner = actor.organisation
+        partner = person.organisation
     else:
-        kommune = actor.kommune
+        kommune = person.kommune
     if kommune is None or not kommune.level.is_municipality:
         raise FundingError(_("Bitte wählen Sie eine Kommune."))
     if call.region_id and kommune.region_id != call.region_id:
         raise FundingError(_("%(kommune)s gehört nicht zum Gebiet dieses Aufrufs.") % {"kommune": kommune.name})
     with transaction.atomic():
         application = Application.objects.create(
-            call=call, kommune=kommune, partner=partner, created_by=actor, is_example=is_example,
-            contact_email=actor.email or "",
+            call=call, kommune=kommune, partner=partner, created_by=person, is_example=is_example,
+            contact_email=person.email or "",
         )
         year = timezone.localtime(call.deadline).year
         application.reference = f"OdB-{year}-{application.pk:04d}"
@@ -93,7 +99,7 @@ def _clean_actors(actors: list[dict[str, Any]]) -> list[dict[str, str]]:
     return clean
 
 
-def application_update(*, actor: Any, application: Application, data: dict[str, Any],
+def application_update(*, actor: Actor, application: Application, data: dict[str, Any],
                        target_groups: list[TargetGroup] | None = None,
                        actors: list[dict[str, Any]] | None = None, place: Place | None = None) -> Application:
     """Save the applicant's content (draft or after a request for more information)."""
@@ -125,7 +131,7 @@ def application_update(*, actor: Any, application: Application, data: dict[str, 
     return application
 
 
-def application_attach(*, actor: Any, application: Application, upload: Any, title: str = "") -> Any:
+def application_attach(*, actor: Actor, application: Application, upload: Any, title: str = "") -> Any:
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         can_edit_application(actor, application).enforce()
@@ -135,7 +141,7 @@ def application_attach(*, actor: Any, application: Application, upload: Any, tit
     return document
 
 
-def application_screen(*, actor: Any, application: Application, complete: bool, eligible: bool,
+def application_screen(*, actor: Actor, application: Application, complete: bool, eligible: bool,
                        note: str = "") -> Application:
     """Record the office's screening (Vorprüfung) for completeness and eligibility."""
     can_manage(actor).enforce()
@@ -154,13 +160,13 @@ def application_screen(*, actor: Any, application: Application, complete: bool, 
     return application
 
 
-def _effect(application: Application, frm: str, to: str, actor: Any, note: str, now: datetime) -> list[str]:
+def _effect(application: Application, frm: str, to: str, actor: Actor, note: str, now: datetime) -> list[str]:
     """Domain effects of a transition inside its transaction; returns the mails to send after commit."""
     mails: list[str] = []
     if to == State.SUBMITTED:
         number = application.revisions.count() + 1
         ApplicationRevision.objects.create(application=application, number=number, created_at=now,
-                                           created_by=actor, data=letters.application_data(application))
+                                           created_by=require_user(actor), data=letters.application_data(application))
         application.submitted_at = now
         mails.append("receipt")
     elif to == State.MORE_INFO:
@@ -177,7 +183,7 @@ def _effect(application: Application, frm: str, to: str, actor: Any, note: str, 
     return mails
 
 
-def application_transition(*, actor: Any, application: Application, to: str, note: str = "",
+def application_transition(*, actor: Actor, application: Application, to: str, note: str = "",
                            now: datetime | None = None, notify: bool = True) -> Application:
     """Move an application to state ``to`` – the one way any state changes.
 

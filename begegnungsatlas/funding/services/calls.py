@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.models import Area, Region
+from begegnungsatlas.core.permissions import require_user
 from begegnungsatlas.core.services import audit_record, diff_fields
 
 from .. import selectors
@@ -20,6 +21,10 @@ from ..models import Call, CallBudgetLine, CallStatus, CostType, Criterion, Dead
 from ..money import format_eur
 from ..permissions import can_manage
 from .documents import document_store
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 CALL_FIELDS = ["title", "text", "eligibility", "opens_at", "deadline", "number_of_grants", "scale_max"]
 
@@ -43,7 +48,7 @@ def _check_region(region: Region | None) -> None:
                            % {"region": region.name})
 
 
-def call_create(*, actor: Any, data: dict[str, Any], template: Call | None = None,
+def call_create(*, actor: Actor, data: dict[str, Any], template: Call | None = None,
                 budget_lines: list[tuple[str, int, list[str]]] | None = None,
                 ineligible: list[str] | None = None, criteria: list[tuple[str, str, int, bool]] | None = None,
                 region: Any = None, is_example: bool = False, is_historical: bool = False) -> Call:
@@ -80,7 +85,7 @@ def call_create(*, actor: Any, data: dict[str, Any], template: Call | None = Non
     return call
 
 
-def call_update(*, actor: Any, call: Call, data: dict[str, Any]) -> Call:
+def call_update(*, actor: Actor, call: Call, data: dict[str, Any]) -> Call:
     """Edit the call's texts, dates and number of grants (budget lines and criteria: ``call_setup_update``)."""
     can_manage(actor).enforce()
     with transaction.atomic():
@@ -107,7 +112,7 @@ def call_update(*, actor: Any, call: Call, data: dict[str, Any]) -> Call:
     return call
 
 
-def call_set_status(*, actor: Any, call: Call, status: str) -> Call:
+def call_set_status(*, actor: Actor, call: Call, status: str) -> Call:
     can_manage(actor).enforce()
     if status not in CallStatus.values:
         raise FundingError(_("Unbekannter Status."))
@@ -128,7 +133,7 @@ def call_set_status(*, actor: Any, call: Call, status: str) -> Call:
     return call
 
 
-def call_extension_grant(*, actor: Any, call: Call, kommune: Area, until: datetime, reason: str) -> DeadlineExtension:
+def call_extension_grant(*, actor: Actor, call: Call, kommune: Area, until: datetime, reason: str) -> DeadlineExtension:
     """A documented individual extension of the deadline for one applicant Kommune."""
     can_manage(actor).enforce()
     if not reason.strip():
@@ -139,7 +144,7 @@ def call_extension_grant(*, actor: Any, call: Call, kommune: Area, until: dateti
         raise FundingError(_("Fristverlängerungen gelten für eine Kommune."))
     with transaction.atomic():
         extension, created = DeadlineExtension.objects.update_or_create(
-            call=call, kommune=kommune, defaults={"until": until, "reason": reason.strip(), "granted_by": actor})
+            call=call, kommune=kommune, defaults={"until": until, "reason": reason.strip(), "granted_by": require_user(actor)})
         audit_record(actor=actor, action="funding.call.extension", obj=call,
                      changes={"kommune": kommune.name, "until": until.isoformat()}, note=reason.strip())
     return extension
@@ -251,7 +256,7 @@ def _clean_names(names: list[str]) -> list[str]:
     return [n.strip()[:200] for n in names if n.strip()]
 
 
-def call_setup_update(*, actor: Any, call: Call, budget_lines: list[BudgetLineInput], ineligible: list[str],
+def call_setup_update(*, actor: Actor, call: Call, budget_lines: list[BudgetLineInput], ineligible: list[str],
                       criteria: list[CriterionInput], scale_max: int) -> Call:
     """Replace the call's budget lines, cost types, criteria and scoring scale (all or nothing).
 
@@ -327,7 +332,7 @@ def call_setup_update(*, actor: Any, call: Call, budget_lines: list[BudgetLineIn
 # --- attachments -------------------------------------------------------------------------------------------------
 
 
-def call_attachment_add(*, actor: Any, call: Call, upload: Any, title: str = "") -> Document:
+def call_attachment_add(*, actor: Actor, call: Call, upload: Any, title: str = "") -> Document:
     """Attach a PDF to the call (published with it); checked by content and size, stored privately."""
     can_manage(actor).enforce()
     with transaction.atomic():
@@ -337,7 +342,7 @@ def call_attachment_add(*, actor: Any, call: Call, upload: Any, title: str = "")
     return document
 
 
-def call_attachment_delete(*, actor: Any, call: Call, document: Document) -> None:
+def call_attachment_delete(*, actor: Actor, call: Call, document: Document) -> None:
     """Remove an attachment; the file is deleted from the storage once the transaction has committed."""
     can_manage(actor).enforce()
     if document.call_id != call.pk:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core.permissions import signed_in
+
 from ..errors import FundingError
 from ..models import Document
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 # Accepted types, recognised by their first bytes – never by the file name or the browser's claim.
 SIGNATURES: list[tuple[bytes, str, str]] = [
@@ -30,7 +36,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def document_store(*, actor: Any, upload: Any, title: str = "", pdf_only: bool = False, **owner: Any) -> Document:
+def document_store(*, actor: Actor, upload: Any, title: str = "", pdf_only: bool = False, **owner: Any) -> Document:
     """Check and store one uploaded file; ``owner`` is one of ``call=``, ``application=``, ``grant=``.
 
     ``pdf_only`` accepts PDF content only (call attachments are published documents).
@@ -67,5 +73,5 @@ def document_store(*, actor: Any, upload: Any, title: str = "", pdf_only: bool =
     stored = default_storage.save(f"funding/{secrets.token_hex(16)}.{ext}", ContentFile(content))
     return Document.objects.create(
         file=stored, original_name=name[:255], content_type=content_type, size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), title=title[:300], uploaded_by=actor, **owner,
+        sha256=hashlib.sha256(content).hexdigest(), title=title[:300], uploaded_by=signed_in(actor), **owner,
     )

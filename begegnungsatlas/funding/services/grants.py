@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.models import Area
 from begegnungsatlas.core import installation
+from begegnungsatlas.core.permissions import require_user, signed_in
 from begegnungsatlas.core.services import audit_record, diff_fields
 from begegnungsatlas.places.models import Organisation, OrganisationKind
 
@@ -40,6 +41,10 @@ from ..money import format_eur
 from ..permissions import can_manage, can_upload_voucher
 from .documents import document_store
 
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
+
 _PREFIX = re.compile(r"^(stadt|gemeinde|kommune|stadtverwaltung|gemeindeverwaltung|verwaltung der)\s+", re.I)
 
 
@@ -61,9 +66,9 @@ def is_kommune_name(name: str) -> bool:
     return norm in names or norm.split(",")[0].strip() in names
 
 
-def grant_create(*, actor: Any, application: Application) -> Grant:
+def grant_create(*, actor: Actor, application: Application) -> Grant:
     """Called by the transition to "bewilligt": budget lines from the call, a draft contract."""
-    grant = Grant.objects.create(application=application, created_by=actor)
+    grant = Grant.objects.create(application=application, created_by=require_user(actor))
     for line in application.call.budget_lines.all():
         BudgetLine.objects.create(grant=grant, call_line=line, name=line.name, amount_cents=line.amount_cents)
     today = timezone.localdate()
@@ -120,7 +125,7 @@ def voucher_problems(*, line: BudgetLine, kind: str, supplier: str, amount_cents
     return problems
 
 
-def voucher_upload(*, actor: Any, grant: Grant, line: BudgetLine, kind: str, supplier: str, amount_cents: int,
+def voucher_upload(*, actor: Actor, grant: Grant, line: BudgetLine, kind: str, supplier: str, amount_cents: int,
                    cost_type: CostType, date_: date, upload: Any, description: str = "",
                    quote: Voucher | None = None) -> Voucher:
     can_upload_voucher(actor, grant).enforce()
@@ -152,7 +157,7 @@ def voucher_upload(*, actor: Any, grant: Grant, line: BudgetLine, kind: str, sup
         voucher = Voucher.objects.create(
             grant=grant, line=line, kind=kind, supplier=supplier.strip()[:300], amount_cents=amount_cents,
             cost_type=cost_type, date=date_, description=description.strip()[:500], document=document,
-            quote=quote, uploaded_by=actor,
+            quote=quote, uploaded_by=require_user(actor),
         )
         audit_record(actor=actor, action="funding.voucher.upload", obj=voucher,
                      changes={"kind": kind, "supplier": voucher.supplier, "amount_cents": amount_cents,
@@ -160,7 +165,7 @@ def voucher_upload(*, actor: Any, grant: Grant, line: BudgetLine, kind: str, sup
     return voucher
 
 
-def voucher_check(*, actor: Any, voucher: Voucher, note: str = "", now: datetime | None = None) -> Voucher:
+def voucher_check(*, actor: Actor, voucher: Voucher, note: str = "", now: datetime | None = None) -> Voucher:
     """Sachliche Prüfung: the eligibility check against the call's rules (first pair of eyes)."""
     can_manage(actor).enforce()
     with transaction.atomic():
@@ -173,14 +178,14 @@ def voucher_check(*, actor: Any, voucher: Voucher, note: str = "", now: datetime
         before = voucher.status
         voucher.status = VoucherStatus.INELIGIBLE if problems else VoucherStatus.CHECKED
         voucher.check_note = " ".join(problems) or (note.strip() or _("förderfähig nach den Regeln des Aufrufs"))
-        voucher.checked_by, voucher.checked_at = actor, now or timezone.now()
+        voucher.checked_by, voucher.checked_at = signed_in(actor), now or timezone.now()
         voucher.save()
         audit_record(actor=actor, action="funding.voucher.check", obj=voucher,
                      changes={"status": [before, voucher.status]}, note=voucher.check_note)
     return voucher
 
 
-def voucher_approve(*, actor: Any, voucher: Voucher, now: datetime | None = None) -> Voucher:
+def voucher_approve(*, actor: Actor, voucher: Voucher, now: datetime | None = None) -> Voucher:
     """Four-eyes approval of a checked invoice: books its amount against the line, never beyond it."""
     can_manage(actor).enforce()
     with transaction.atomic():
@@ -191,7 +196,7 @@ def voucher_approve(*, actor: Any, voucher: Voucher, now: datetime | None = None
             raise FundingError(_("Diese Rechnung ist bereits freigegeben."))
         if voucher.status != VoucherStatus.CHECKED:
             raise FundingError(_("Die Rechnung muss zuerst sachlich geprüft und als förderfähig bestätigt sein."))
-        if actor.pk in (voucher.checked_by_id, voucher.uploaded_by_id):
+        if require_user(actor).pk in (voucher.checked_by_id, voucher.uploaded_by_id):
             raise FundingError(_("Vier-Augen-Prinzip: Die Freigabe muss eine andere Person erteilen als die, die "
                                  "den Beleg eingereicht oder geprüft hat."))
         # Lock the line: a concurrent approval waits here and then sees the updated sum.
@@ -209,17 +214,17 @@ def voucher_approve(*, actor: Any, voucher: Voucher, now: datetime | None = None
         except IntegrityError as exc:  # the check constraint – should never trigger behind the lock
             raise FundingError(_("Freigabe abgelehnt: Die Position würde überzogen.")) from exc
         voucher.status = VoucherStatus.APPROVED
-        voucher.approved_by, voucher.approved_at = actor, now or timezone.now()
+        voucher.approved_by, voucher.approved_at = signed_in(actor), now or timezone.now()
         voucher.save()
         booking = Booking.objects.create(line=line, voucher=voucher, kind=BookingKind.APPROVAL,
-                                         amount_cents=voucher.amount_cents, payee=voucher.supplier, by=actor)
+                                         amount_cents=voucher.amount_cents, payee=voucher.supplier, by=require_user(actor))
         audit_record(actor=actor, action="funding.booking.approval", obj=voucher,
                      changes={"line": line.name, "approved_cents": [before, line.approved_cents],
                               "amount_cents": voucher.amount_cents, "booking": booking.pk})
     return voucher
 
 
-def voucher_pay(*, actor: Any, voucher: Voucher, payee: str, paid_on: date, reference: str = "") -> Voucher:
+def voucher_pay(*, actor: Actor, voucher: Voucher, payee: str, paid_on: date, reference: str = "") -> Voucher:
     """Record the payment to the supplier. Payments to a Kommune cannot be entered."""
     can_manage(actor).enforce()
     payee = payee.strip()
@@ -243,14 +248,14 @@ def voucher_pay(*, actor: Any, voucher: Voucher, payee: str, paid_on: date, refe
         voucher.paid_to, voucher.paid_on, voucher.payment_reference = payee, paid_on, reference.strip()[:100]
         voucher.save()
         booking = Booking.objects.create(line_id=voucher.line_id, voucher=voucher, kind=BookingKind.PAYMENT,
-                                         amount_cents=voucher.amount_cents, payee=payee, by=actor)
+                                         amount_cents=voucher.amount_cents, payee=payee, by=require_user(actor))
         audit_record(actor=actor, action="funding.booking.payment", obj=voucher,
                      changes={"payee": payee, "amount_cents": voucher.amount_cents, "paid_on": paid_on.isoformat(),
                               "booking": booking.pk})
     return voucher
 
 
-def contract_update(*, actor: Any, contract: Contract, data: dict[str, Any],
+def contract_update(*, actor: Actor, contract: Contract, data: dict[str, Any],
                     parties: list[dict[str, Any]] | None = None) -> Contract:
     can_manage(actor).enforce()
     with transaction.atomic():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.core.models import Role, User
+from begegnungsatlas.core.permissions import require_user
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import FundingError
@@ -17,8 +18,12 @@ from ..models import Application, ReviewAssignment, Score
 from ..permissions import can_manage, can_review
 from ..workflow import State
 
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
-def reviewer_assign(*, actor: Any, application: Application, reviewer: User) -> ReviewAssignment:
+
+
+def reviewer_assign(*, actor: Actor, application: Application, reviewer: User) -> ReviewAssignment:
     can_manage(actor).enforce()
     if reviewer.role != Role.REVIEWER or not reviewer.is_active:
         raise FundingError(_("%(name)s ist nicht als Gutachter:in eingetragen.") % {"name": reviewer.get_username()})
@@ -27,7 +32,7 @@ def reviewer_assign(*, actor: Any, application: Application, reviewer: User) -> 
         raise FundingError(_("Gutachter:innen können nur in Vorprüfung oder Begutachtung zugewiesen werden."))
     with transaction.atomic():
         assignment, created = ReviewAssignment.objects.get_or_create(
-            application=application, reviewer=reviewer, defaults={"assigned_by": actor})
+            application=application, reviewer=reviewer, defaults={"assigned_by": require_user(actor)})
         if not created:
             raise FundingError(_("%(name)s ist dieser Bewerbung bereits zugewiesen.")
                                % {"name": reviewer.get_username()})
@@ -36,7 +41,7 @@ def reviewer_assign(*, actor: Any, application: Application, reviewer: User) -> 
     return assignment
 
 
-def conflict_declare(*, actor: Any, assignment: ReviewAssignment, note: str) -> ReviewAssignment:
+def conflict_declare(*, actor: Actor, assignment: ReviewAssignment, note: str) -> ReviewAssignment:
     """The reviewer declares a conflict of interest; from then on they cannot see or score the application."""
     if assignment.reviewer_id != getattr(actor, "pk", None):
         raise FundingError(_("Nur die zugewiesene Person kann Befangenheit erklären."))
@@ -55,7 +60,7 @@ def conflict_declare(*, actor: Any, assignment: ReviewAssignment, note: str) -> 
     return assignment
 
 
-def review_save(*, actor: Any, assignment: ReviewAssignment, scores: dict[int, tuple[int | None, str]],
+def review_save(*, actor: Actor, assignment: ReviewAssignment, scores: dict[int, tuple[int | None, str]],
                 submit: bool = False, now: datetime | None = None) -> ReviewAssignment:
     """Save points and a written reason per criterion; ``submit`` makes the review final."""
     with transaction.atomic():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,8 +17,12 @@ from ..permissions import can_manage
 from ..workflow import State
 from .applications import application_transition
 
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
 
-def selection_decide(*, actor: Any, call: Call, selected: list[int], reasons: dict[int, str], note: str = "",
+
+
+def selection_decide(*, actor: Actor, call: Call, selected: list[int], reasons: dict[int, str], note: str = "",
                      deferred: list[int] | None = None, now: datetime | None = None) -> list[Application]:
     """Decide the applications of ``call`` that are in review: ``selected`` get the grants, the others not.
 

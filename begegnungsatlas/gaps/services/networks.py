@@ -13,7 +13,7 @@ import hashlib
 import io
 import secrets
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -27,10 +27,15 @@ from begegnungsatlas.analysis.errors import AnalysisError, EmptyInputError
 from begegnungsatlas.atlas.models import Region
 from begegnungsatlas.core import filetypes
 from begegnungsatlas.core.geo import METRIC_CRS, WEB_CRS, transformer
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import GapsError
 from ..models import OSM_ATTRIBUTION, NetworkStatus, WalkingNetwork
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 OSM_KINDS = {"osm_xml": ".osm", "osm_gz": ".osm.gz", "osm_pbf": ".osm.pbf"}
 FOLDER = "gaps/networks"
@@ -41,7 +46,7 @@ def max_bytes() -> int:
 
 
 def network_import(*, region: Region, name: str, source: str, content: bytes, original_name: str = "",
-                   licence: str = OSM_ATTRIBUTION, data_date: str = "", actor: Any = None) -> WalkingNetwork:
+                   licence: str = OSM_ATTRIBUTION, data_date: str = "", actor: Actor = None) -> WalkingNetwork:
     """Check and store an OSM extract as a new (not yet built) walking network of ``region``.
 
     Raises ``GapsError`` (German) for an empty, too large or non-OSM file or a name already used; nothing is
@@ -68,7 +73,7 @@ def network_import(*, region: Region, name: str, source: str, content: bytes, or
                 region=region, name=name[:200], source=source[:300], licence=(licence or OSM_ATTRIBUTION)[:300],
                 data_date=data_date[:60], file=stored, kind=kind, original_name=original_name[:255],
                 size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=signed_in(actor) if getattr(actor, "is_authenticated", False) else None,
             )
             audit_record(actor=actor, action="gaps.network_import", obj=network,
                          changes={"name": name, "source": source, "kind": kind, "size": len(content)})
@@ -119,7 +124,7 @@ def _failed(network: WalkingNetwork, message: str, exc: BaseException) -> Walkin
     raise GapsError(message) from exc
 
 
-def network_delete(*, network: WalkingNetwork, actor: Any) -> None:
+def network_delete(*, network: WalkingNetwork, actor: Actor) -> None:
     """Delete the record; its stored files go once the transaction has committed (``signals.py``)."""
     with transaction.atomic():
         audit_record(actor=actor, action="gaps.network_delete", obj=network, changes={"name": network.name})

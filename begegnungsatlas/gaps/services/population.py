@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
@@ -26,11 +26,16 @@ from django.utils.translation import gettext as _
 from begegnungsatlas.atlas.models import Area, Region
 from begegnungsatlas.atlas.selectors.areas import area_ids_at
 from begegnungsatlas.core.geo import METRIC_CRS, WEB_CRS, transformer
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 from begegnungsatlas.data import DATA_DIR
 
 from ..errors import GapsError
 from ..models import PopulationCell, PopulationGrid
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 GRID_CRS = "EPSG:3035"
 MAX_CELLS = 200_000
@@ -231,7 +236,7 @@ def population_grid_import(
     licence: str = "",
     note: str = "",
     replace: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> ImportSummary:
     """Check every row, then store the grid and its cells; all or nothing."""
     if not name.strip():
@@ -262,7 +267,7 @@ def population_grid_import(
     grid = PopulationGrid.objects.create(
         region=region, name=name.strip(), data_year=int(data_year), cell_size_m=size, source=source,
         licence=licence, note=note, columns=columns,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor) if getattr(actor, "is_authenticated", False) else None,
     )
     PopulationCell.objects.bulk_create(
         [
@@ -302,7 +307,7 @@ def zensus2011_rows(box: str, directory: Path = ZENSUS2011_DIR) -> list[dict[str
     return list(merged.values())
 
 
-def zensus2011_import(*, region: Region, actor: Any = None, replace: bool = True) -> ImportSummary:
+def zensus2011_import(*, region: Region, actor: Actor = None, replace: bool = True) -> ImportSummary:
     """Import the bundled Zensus 2011 1 km grid (age classes, country of birth) for a demo region."""
     box = ZENSUS2011_BOXES.get(region.slug)
     if box is None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import GapsError
 from ..models import Scenario
 from .analysis import GapInputs, run_gap_analysis, run_siting
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 
 def data_versions(inputs: GapInputs) -> dict[str, Any]:
@@ -28,7 +33,7 @@ def data_versions(inputs: GapInputs) -> dict[str, Any]:
 
 @transaction.atomic
 def scenario_save(*, name: str, inputs: GapInputs, siting_p: int | None = None,
-                  extra_candidates: list[dict[str, Any]] | None = None, actor: Any,
+                  extra_candidates: list[dict[str, Any]] | None = None, actor: Actor,
                   siting_method: str = "mclp") -> Scenario:
     """Run the analysis (and, with ``siting_p`` or LSCP, the siting) and store inputs, data versions and
     results."""
@@ -45,14 +50,14 @@ def scenario_save(*, name: str, inputs: GapInputs, siting_p: int | None = None,
         region=inputs.grid.region, name=name, inputs={**inputs.as_json(), "siting_p": siting_p,
                                                      "siting_method": siting_method},
         data_versions=data_versions(inputs), results=results,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor) if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(actor=actor, action="gaps.scenario_save", obj=scenario, changes={"inputs": scenario.inputs})
     return scenario
 
 
 @transaction.atomic
-def scenario_publish(*, scenario: Scenario, published: bool, actor: Any) -> Scenario:
+def scenario_publish(*, scenario: Scenario, published: bool, actor: Actor) -> Scenario:
     scenario.is_published = published
     scenario.save(update_fields=["is_published"])
     audit_record(actor=actor, action="gaps.scenario_publish" if published else "gaps.scenario_unpublish",

@@ -4,7 +4,7 @@ public answer and an e-mail to the reporter, counts per Kommune into the atlas."
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,12 +19,17 @@ from begegnungsatlas.atlas.models import AreaLevel, Indicator, IndicatorKind
 from begegnungsatlas.atlas.selectors.areas import area_assignment
 from begegnungsatlas.atlas.services.tables import Table
 from begegnungsatlas.atlas.services.values_import import Mapping, values_import
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.ratelimit import rate_count, rate_exceeded
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import ParticipationError, RateLimited
 from ..models import Report, ReportKind, ReportStatus
 from ..permissions import can_moderate_reports
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS = 40_000_000
@@ -98,7 +103,7 @@ def report_submit(*, data: dict[str, Any], client: str, honeypot: str = "", phot
 
 
 @transaction.atomic
-def report_moderate(*, actor: Any, report: Report, status: str, public_answer: str = "",
+def report_moderate(*, actor: Actor, report: Report, status: str, public_answer: str = "",
                     publish: bool = True, check_permission: bool = True) -> Report:
     """Set status and public answer; publishing makes the report visible. The reporter gets an e-mail.
 
@@ -113,7 +118,7 @@ def report_moderate(*, actor: Any, report: Report, status: str, public_answer: s
     report = Report.objects.select_for_update().get(pk=report.pk)
     before = {"status": report.status, "is_published": report.is_published}
     report.status, report.public_answer, report.is_published = status, public_answer.strip(), publish
-    report.moderated_by, report.moderated_at = actor, timezone.now()
+    report.moderated_by, report.moderated_at = signed_in(actor), timezone.now()
     report.save()
     audit_record(actor=actor, action="participation.report_moderate", obj=report,
                  changes={"status": [before["status"], status], "is_published": [before["is_published"], publish]})
@@ -142,7 +147,7 @@ def example_reports_delete() -> int:
 
 
 @transaction.atomic
-def report_counts_to_atlas(*, actor: Any, level: AreaLevel, period: str,
+def report_counts_to_atlas(*, actor: Actor, level: AreaLevel, period: str,
                            slug: str = "buergermeldungen", check_permission: bool = True) -> Indicator:
     """Published reports per Kommune as an atlas indicator (through the atlas value import)."""
     from ..selectors import report_counts_by_kommune

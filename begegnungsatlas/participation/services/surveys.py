@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +21,10 @@ from begegnungsatlas.core.services import audit_record
 from ..errors import ParticipationError, RateLimited
 from ..models import Answer, Question, QuestionKind, Response, Survey
 from ..permissions import can_manage_participation
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE}
 
@@ -42,7 +46,7 @@ def _check_questions(questions: Sequence[dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def survey_save(*, actor: Any, data: dict[str, Any], questions: Sequence[dict[str, Any]],
+def survey_save(*, actor: Actor, data: dict[str, Any], questions: Sequence[dict[str, Any]],
                 survey: Survey | None = None, check_permission: bool = True) -> Survey:
     """Create or update a survey with its questions; questions are fixed once answers came in."""
     if check_permission:
@@ -83,7 +87,7 @@ def example_surveys_delete() -> int:
 
 
 @transaction.atomic
-def survey_publish(*, actor: Any, survey: Survey, opens_at: datetime, closes_at: datetime,
+def survey_publish(*, actor: Actor, survey: Survey, opens_at: datetime, closes_at: datetime,
                    check_permission: bool = True) -> Survey:
     if check_permission:
         can_manage_participation(actor).enforce()
@@ -182,7 +186,7 @@ def response_submit(*, survey: Survey, answers: dict[int, Any], client: str, hon
 
 
 @transaction.atomic
-def survey_result_to_atlas(*, actor: Any, question: Question, option: int, slug: str,
+def survey_result_to_atlas(*, actor: Actor, question: Question, option: int, slug: str,
                            check_permission: bool = True) -> Indicator:
     """Publish "respondents per area who chose ``option``" as an atlas indicator.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,10 @@ from ..errors import PlaceError
 from ..models import Offer, Place, TargetGroup
 from ..models.place import OfferCategory
 from ..permissions import can_edit_place
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 OFFER_FIELDS = ["title", "description", "category", "schedule", "is_free", "cost_note"]
 
@@ -44,7 +48,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def offers_sync(*, actor: Any, place: Place, offers: list[dict[str, Any]], note: str = "") -> list[Offer]:
+def offers_sync(*, actor: Actor, place: Place, offers: list[dict[str, Any]], note: str = "") -> list[Offer]:
     """Create, update or delete the offers of ``place``.
 
     Each item: ``{"id": int | None, "delete": bool, "data": {...}, "target_groups": [...], "organisation": Org | None}``.

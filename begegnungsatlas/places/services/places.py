@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -12,12 +12,17 @@ from django.utils.translation import gettext as _
 
 from begegnungsatlas.api.services import place_features_refresh
 from begegnungsatlas.atlas.selectors.areas import area_assignment
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record, audit_record_many, diff_fields
 
 from .. import opening_hours
 from ..errors import PlaceError
 from ..models import ActorRole, Organisation, Place, PlaceActor, PlaceKind, Quality, TargetGroup
 from ..permissions import can_create_place, can_edit_place
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 SCALAR_FIELDS = [
     "name", "description", "kind", "status", "street", "postcode", "city", "lon", "lat", "virtual_url",
@@ -88,7 +93,7 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def place_clean(
-    *, data: dict[str, Any], place: Place | None = None, actor: Any = None, require_inside: bool = True,
+    *, data: dict[str, Any], place: Place | None = None, actor: Actor = None, require_inside: bool = True,
     assign_areas: bool = True,
 ) -> Place:
     """The one validation of a place, whichever path writes it (editor, admin, import, suggestions).
@@ -143,7 +148,7 @@ def place_point_areas(*, lon: float | None, lat: float | None) -> tuple[Any, Any
     return kommune, area
 
 
-def _assign_areas(place: Place, *, require_inside: bool, actor: Any = None) -> None:
+def _assign_areas(place: Place, *, require_inside: bool, actor: Actor = None) -> None:
     if place.lon is None or place.lat is None:
         # A virtual place (or a Potenzialraum without a point) of a municipal editor belongs to its Kommune.
         own = getattr(actor, "kommune", None) if getattr(actor, "role", None) == "kommune_editor" else None
@@ -194,7 +199,7 @@ def _vocab(model: Any, items: Iterable[Any]) -> list[Any]:
 @transaction.atomic
 def place_create(
     *,
-    actor: Any,
+    actor: Actor,
     data: dict[str, Any],
     target_groups: Iterable[TargetGroup | str] | None = None,
     qualities: Iterable[Quality | str] | None = None,
@@ -214,12 +219,13 @@ def place_create(
             )
         decision.enforce()
     place.save()
-    if check_permission and getattr(actor, "organisation_id", None) and actor.role == "operator":
+    operator = signed_in(actor)
+    if check_permission and operator is not None and operator.organisation is not None and operator.role == "operator":
         # An operator's new place is always run by its own organisation (otherwise it could not edit it).
         actors = list(actors or [])
-        if not any(org.pk == actor.organisation_id and role in (ActorRole.RUNS, ActorRole.PROVIDES)
+        if not any(org.pk == operator.organisation_id and role in (ActorRole.RUNS, ActorRole.PROVIDES)
                    for org, role in actors):
-            actors.append((actor.organisation, ActorRole.RUNS))
+            actors.append((operator.organisation, ActorRole.RUNS))
     _set_relations(place, target_groups=target_groups, qualities=qualities, actors=actors)
     place_features_refresh(place_ids=[place.pk])  # the OGC feature text, in this transaction
     audit_record(actor=actor, action=audit_action, obj=place, changes={"new": _jsonable(place_snapshot(place))},
@@ -230,7 +236,7 @@ def place_create(
 @transaction.atomic
 def place_update(
     *,
-    actor: Any,
+    actor: Actor,
     place: Place,
     data: dict[str, Any],
     target_groups: Iterable[TargetGroup | str] | None = None,
@@ -263,7 +269,7 @@ def place_update(
 
 
 @transaction.atomic
-def place_delete(*, actor: Any, place: Place, note: str = "") -> None:
+def place_delete(*, actor: Actor, place: Place, note: str = "") -> None:
     from ..permissions import can_delete_place
 
     can_delete_place(actor, place).enforce()
@@ -281,7 +287,7 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def place_save(
     *,
-    actor: Any,
+    actor: Actor,
     place: Place | None,
     data: dict[str, Any],
     target_groups: Iterable[TargetGroup | str] | None = None,
@@ -336,7 +342,7 @@ BULK_BATCH = 1000
 @transaction.atomic
 def places_write_bulk(
     *,
-    actor: Any,
+    actor: Actor,
     items: list[BulkPlace],
     action: str = "place.import",
     note: str = "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.selectors.areas import area_assignment
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.ratelimit import client_hash as client_hash  # re-exported for the views
 from begegnungsatlas.core.ratelimit import rate_count, rate_exceeded
 from begegnungsatlas.core.services import audit_record
@@ -19,6 +20,10 @@ from ..errors import PlaceError
 from ..models import Place, PlaceStatus, Suggestion, SuggestionKind, SuggestionStatus, TargetGroup
 from ..permissions import can_moderate
 from .places import place_create
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 
 class SuggestionError(PlaceError):
@@ -96,7 +101,7 @@ def _lock_pending(suggestion: Suggestion) -> Suggestion:
 @transaction.atomic
 def suggestion_accept(
     *,
-    actor: Any,
+    actor: Actor,
     suggestion: Suggestion,
     data: dict[str, Any] | None = None,
     target_groups: Iterable[TargetGroup] | None = None,
@@ -126,7 +131,7 @@ def suggestion_accept(
         )
         suggestion.place = place
     suggestion.status = SuggestionStatus.ACCEPTED
-    suggestion.moderated_by = actor
+    suggestion.moderated_by = signed_in(actor)
     suggestion.moderated_at = timezone.now()
     suggestion.moderation_note = note.strip()
     suggestion.save()
@@ -136,13 +141,13 @@ def suggestion_accept(
 
 
 @transaction.atomic
-def suggestion_reject(*, actor: Any, suggestion: Suggestion, reason: str) -> Suggestion:
+def suggestion_reject(*, actor: Actor, suggestion: Suggestion, reason: str) -> Suggestion:
     can_moderate(actor).enforce()
     if not (reason or "").strip():
         raise SuggestionError(_("Bitte geben Sie eine Begründung für die Ablehnung an."))
     suggestion = _lock_pending(suggestion)
     suggestion.status = SuggestionStatus.REJECTED
-    suggestion.moderated_by = actor
+    suggestion.moderated_by = signed_in(actor)
     suggestion.moderated_at = timezone.now()
     suggestion.moderation_note = reason.strip()
     suggestion.save()

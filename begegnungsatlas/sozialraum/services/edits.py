@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +18,10 @@ from begegnungsatlas.atlas.models import Area
 from ..errors import SozialraumError
 from ..models import EditStep, SozialraumLevel
 from .layout import Part, base_units, layout_from_json, layout_of, layout_problems, layout_write
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 
 @dataclass(frozen=True)
@@ -113,12 +117,12 @@ def edit_preview(sr: SozialraumLevel, edit: Edit) -> list[str]:
     return layout_problems(sr, edit.layout)
 
 
-def edit_apply(*, sr: SozialraumLevel, edit: Edit, actor: Any) -> None:
+def edit_apply(*, sr: SozialraumLevel, edit: Edit, actor: Actor) -> None:
     layout_write(sr=sr, layout=edit.layout, actor=actor, action=edit.action, description=edit.description)
 
 
 @transaction.atomic
-def edit_undo(*, sr: SozialraumLevel, actor: Any) -> EditStep:
+def edit_undo(*, sr: SozialraumLevel, actor: Actor) -> EditStep:
     """Restore the layout before the latest edit that is not undone yet; the undo is itself audited."""
     step = (EditStep.objects.select_for_update().filter(sozialraum=sr, undone=False)
             .exclude(action="undo").order_by("-created_at", "-id").first())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,10 +25,15 @@ from begegnungsatlas.atlas.models import Area, AreaLevel, AreaMembership
 from begegnungsatlas.atlas.selectors.values import indicator_values_for_level
 from begegnungsatlas.atlas.services.areas import area_fields_from_geometry
 from begegnungsatlas.core.geo import to_geojson, to_metric, to_shape
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import SozialraumError
 from ..models import EditStep, SozialraumLevel
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 
 @dataclass
@@ -165,7 +170,7 @@ def _dissolve(units: BaseUnits, unit_ids: list[int]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def layout_write(*, sr: SozialraumLevel, layout: Sequence[Part], actor: Any, action: str, description: str,
+def layout_write(*, sr: SozialraumLevel, layout: Sequence[Part], actor: Actor, action: str, description: str,
                  check: bool = True, record_step: bool = True) -> list[Part]:
     """Store ``layout`` as the level's Sozialräume (all or nothing); return the layout before the change."""
     sr = SozialraumLevel.objects.select_for_update(of=("self",)).select_related(
@@ -207,7 +212,7 @@ def layout_write(*, sr: SozialraumLevel, layout: Sequence[Part], actor: Any, act
                                                batch_size=2000)
     if record_step:
         EditStep.objects.create(sozialraum=sr, action=action, description=description[:300],
-                                before=layout_to_json(before), actor=actor)
+                                before=layout_to_json(before), actor=signed_in(actor))
     audit_record(actor=actor, action=f"sozialraum.{action}", obj=level, object_label=level.name,
                  changes={"description": description, "sozialraeume": len(layout)})
     return before

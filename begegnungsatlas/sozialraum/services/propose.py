@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -28,11 +28,16 @@ from begegnungsatlas.analysis.regionalisation import (
 from begegnungsatlas.atlas.models import AreaLevel, Indicator
 from begegnungsatlas.atlas.selectors.values import indicator_values_for_level
 from begegnungsatlas.core.geo import to_metric
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import SozialraumError
 from ..models import Method, Proposal
 from .layout import BaseUnits, base_units
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 MAX_INDICATORS = 12
 
@@ -189,12 +194,12 @@ def proposal_compute(inputs: ProposalInputs) -> tuple[BaseUnits, Regionalisation
 
 
 @transaction.atomic
-def proposal_create(*, inputs: ProposalInputs, name: str, actor: Any) -> Proposal:
+def proposal_create(*, inputs: ProposalInputs, name: str, actor: Actor) -> Proposal:
     units, result, q = proposal_compute(inputs)
     proposal = Proposal.objects.create(
         region=inputs.base_level.region, base_level=inputs.base_level, name=name.strip()[:200] or _("Vorschlag"),
         method=inputs.method, params=inputs.to_json(), unit_ids=units.ids, labels=result.labels.tolist(),
-        quality=q, created_by=actor,
+        quality=q, created_by=signed_in(actor),
     )
     audit_record(actor=actor, action="sozialraum.propose", obj=proposal, object_label=proposal.name,
                  changes={"method": inputs.method, "n_regions": q["n_regions"]})

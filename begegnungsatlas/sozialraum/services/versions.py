@@ -8,7 +8,7 @@ predecessor's layout into a new draft level; adopted levels are never edited, so
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,11 +16,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.models import AreaLevel, Indicator
+from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
 
 from ..errors import SozialraumError
 from ..models import Proposal, SozialraumLevel, Status
 from .layout import Part, layout_of, layout_problems, layout_write
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 COMPOSITE_RANK_START = 100
 
@@ -46,7 +51,7 @@ def layout_from_proposal(proposal: Proposal) -> list[Part]:
 
 
 @transaction.atomic
-def sozialraum_create_from_proposal(*, proposal: Proposal, series: str, actor: Any,
+def sozialraum_create_from_proposal(*, proposal: Proposal, series: str, actor: Actor,
                                     is_example: bool = False) -> SozialraumLevel:
     """A new draft level (version 1 of ``series``, or the next version if the series exists) from a proposal."""
     series = series.strip()
@@ -60,7 +65,7 @@ def sozialraum_create_from_proposal(*, proposal: Proposal, series: str, actor: A
     indicator = Indicator.objects.filter(pk=params.get("population_indicator")).first()
     level = _new_level(base=proposal.base_level, series=series, version=version)
     sr = SozialraumLevel.objects.create(
-        level=level, series=series, version=version, predecessor=latest, created_by=actor, is_example=is_example,
+        level=level, series=series, version=version, predecessor=latest, created_by=signed_in(actor), is_example=is_example,
         population_indicator=indicator, population_period=params.get("population_period") or "",
         min_population=params.get("min_population"), min_units=params.get("min_units"),
         note=_("aus Vorschlag „%(name)s“") % {"name": proposal.name},
@@ -71,7 +76,7 @@ def sozialraum_create_from_proposal(*, proposal: Proposal, series: str, actor: A
 
 
 @transaction.atomic
-def sozialraum_new_version(*, sr: SozialraumLevel, actor: Any) -> SozialraumLevel:
+def sozialraum_new_version(*, sr: SozialraumLevel, actor: Actor) -> SozialraumLevel:
     """A new draft version with the layout of ``sr`` (usually the adopted one), to be edited and adopted."""
     if sr.successors.filter(status=Status.DRAFT).exists():
         raise SozialraumError(_("Zu „%(name)s“ gibt es schon einen Entwurf.") % {"name": sr.level.name})
@@ -80,7 +85,7 @@ def sozialraum_new_version(*, sr: SozialraumLevel, actor: Any) -> SozialraumLeve
     version = (SozialraumLevel.objects.filter(series=sr.series).aggregate(m=Max("version"))["m"] or 0) + 1
     level = _new_level(base=base, series=sr.series, version=version)
     new = SozialraumLevel.objects.create(
-        level=level, series=sr.series, version=version, predecessor=sr, created_by=actor, is_example=sr.is_example,
+        level=level, series=sr.series, version=version, predecessor=sr, created_by=signed_in(actor), is_example=sr.is_example,
         population_indicator=sr.population_indicator, population_period=sr.population_period,
         min_population=sr.min_population, min_units=sr.min_units,
     )
@@ -91,7 +96,7 @@ def sozialraum_new_version(*, sr: SozialraumLevel, actor: Any) -> SozialraumLeve
 
 
 @transaction.atomic
-def sozialraum_adopt(*, sr: SozialraumLevel, adopted_on: dt.date, actor: Any) -> SozialraumLevel:
+def sozialraum_adopt(*, sr: SozialraumLevel, adopted_on: dt.date, actor: Actor) -> SozialraumLevel:
     """Draft → adopted (with the date of the decision). The layout must pass every check."""
     sr = SozialraumLevel.objects.select_for_update(of=("self",)).select_related("level__composed_of").get(pk=sr.pk)
     if not sr.is_draft:
@@ -108,7 +113,7 @@ def sozialraum_adopt(*, sr: SozialraumLevel, adopted_on: dt.date, actor: Any) ->
 
 
 @transaction.atomic
-def sozialraum_delete_draft(*, sr: SozialraumLevel, actor: Any) -> None:
+def sozialraum_delete_draft(*, sr: SozialraumLevel, actor: Actor) -> None:
     if not sr.is_draft:
         raise SozialraumError(_("Beschlossene Fassungen bleiben erhalten und können nicht gelöscht werden."))
     level = sr.level

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,6 +25,10 @@ from .result import CREATE, EXCLUDED, SKIP, UPDATE, ImportResult, RowPlan
 from .rows import CleanRow, RowError, Vocabulary, clean_place_row, column_label
 from .spatial import to_metric_xy
 from .table import RawRow, SourceTable
+
+if TYPE_CHECKING:
+    from begegnungsatlas.core.permissions import Actor
+
 
 Progress = Callable[[str, int, int], object]
 IMPORT_ACTOR_LABEL = "system (Import)"
@@ -102,7 +106,7 @@ def _outside_messages(points: list[tuple[float, float]]) -> list[str]:
 
 def places_import(
     *,
-    actor: Any,
+    actor: Actor,
     table: SourceTable,
     mapping: dict[str, ColumnRef] | None = None,
     source: str = "",
@@ -256,7 +260,7 @@ def _detect_duplicates(
 
 
 def _write(
-    *, actor: Any, kept: list[tuple[RowPlan, CleanRow, int, int | None]], existing_for: dict[int, Place],
+    *, actor: Actor, kept: list[tuple[RowPlan, CleanRow, int, int | None]], existing_for: dict[int, Place],
     source: str, result: ImportResult, progress: Progress | None,
 ) -> None:
     """The rows to write, handed to ``places.services.places.places_write_bulk`` (snapshot, audit, feature text)."""
@@ -280,7 +284,7 @@ def _write(
 
 def context_features_import(
     *,
-    actor: Any,
+    actor: Actor,
     table: SourceTable,
     layer: str,
     layer_name: str = "",
@@ -385,7 +389,7 @@ def _jsonable(value: Any) -> Any:
 def import_file(
     path: Path | str,
     *,
-    actor: Any,
+    actor: Actor,
     format: str | None = None,  # noqa: A002
     delimiter: str | None = None,
     encoding: str | None = None,
