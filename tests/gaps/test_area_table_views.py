@@ -66,6 +66,10 @@ def test_planner_imports_a_table_and_runs_the_analysis_on_it(client: Any, planne
     assert scenario.data_versions["grid"]["kind"] == GridKind.AREA_TABLE
     assert label in client.get(reverse("gaps:scenario", args=[scenario.pk])).content.decode()
     assert label in client.get(reverse("gaps:scenario_export", args=[scenario.pk, "csv"])).content.decode()
+    from tests.gaps.test_report import _text
+
+    pdf_text = _text(client.get(reverse("gaps:scenario_pdf", args=[scenario.pk])).content)
+    assert "Bedarf aus Gebietstabelle (Kommunen, 2022), auf Rasterzellen verteilt nach Zensus 2011" in pdf_text
 
 
 def test_bad_table_lists_the_rows_and_stores_nothing(client: Any, planner: Any, regions: Any) -> None:
