@@ -37,6 +37,9 @@ from .services.population import population_grid_import, read_rows
 from .services.scenarios import scenario_publish
 from .tasks import network_build_task, scenario_save_task
 
+#: Field prefix of the area-table form: it shares the page with the grid and network forms (unique ids).
+TABLE_PREFIX = "table"
+
 
 def _inputs(form: GapForm) -> GapInputs:
     d = form.cleaned_data
@@ -75,7 +78,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "gaps/public.html", {"scenarios": selectors.scenarios_visible_to(request.user)})
     form = GapForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "scenarios": selectors.scenarios_visible_to(request.user)[:50],
-                               "upload_form": GridUploadForm(), "table_form": AreaTableUploadForm(), "name_form": ScenarioNameForm(),
+                               "upload_form": GridUploadForm(),
+                               "table_form": AreaTableUploadForm(prefix=TABLE_PREFIX), "name_form": ScenarioNameForm(),
                                "network_form": NetworkUploadForm(), "networks": selectors.networks()}
     if request.method == "POST" and form.is_valid():
         inputs = _inputs(form)
@@ -230,7 +234,7 @@ def grid_upload(request: HttpRequest) -> HttpResponse:
 def area_table_upload(request: HttpRequest) -> HttpResponse:
     """Planners import a table of counts per area; it is spread onto cells and usable like a grid."""
     can_run(request.user).enforce()
-    form = AreaTableUploadForm(request.POST, request.FILES)
+    form = AreaTableUploadForm(request.POST, request.FILES, prefix=TABLE_PREFIX)
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("Die Tabelle wurde nicht importiert: %(error)s") % {"error": errors})

@@ -37,13 +37,15 @@ def _post(client: Any, content: bytes, **kw: Any) -> Any:
             "name": "Zensus 2022 Gemeinden", "data_year": 2022, "source": "Zensus 2022, Tabelle 1000A-0000",
             "columns": "Einwohner=insgesamt",
             "file": SimpleUploadedFile("gemeinden.csv", content, content_type="text/csv"), **kw}
-    return client.post(reverse("gaps:area_table_upload"), data, follow=True)
+    return client.post(reverse("gaps:area_table_upload"), {f"table-{k}": v for k, v in data.items()}, follow=True)
 
 
 def test_planner_imports_a_table_and_runs_the_analysis_on_it(client: Any, planner: Any, dueren_grid: Any,
                                                              dueren_places: list[Any], save_scenario: Any) -> None:
     client.force_login(planner)
-    assert 'id="area-table-upload"' in client.get(reverse("gaps:index")).content.decode()
+    index = client.get(reverse("gaps:index")).content.decode()
+    assert 'id="area-table-upload"' in index
+    assert 'id="id_table-weight_grid"' in index
     resp = _post(client, _real_table(), weight_grid=dueren_grid.pk)
     html = resp.content.decode()
     assert "15 Gebiete auf" in html, html[:3000]
@@ -101,7 +103,7 @@ def test_only_planners_import_tables(client: Any, make_user: Any, regions: Any, 
 
 def test_anonymous_cannot_import_tables(client: Any, regions: Any) -> None:
     region = Region.objects.get(slug="kreis-dueren")
-    resp = client.post(reverse("gaps:area_table_upload"), {"region": region.pk})
+    resp = client.post(reverse("gaps:area_table_upload"), {"table-region": region.pk})
     assert login_redirect(resp)
     assert not PopulationGrid.objects.exists()
     assert client.get(reverse("gaps:area_table_upload")).status_code in (302, 405)
