@@ -125,6 +125,11 @@ class AreaTableUploadForm(forms.Form):
         help_text=_("Die Zahlen eines Gebiets werden auf seine Rasterzellen verteilt, im Verhältnis zu deren "
                     "Einwohnern (Spalte insgesamt); Gebiete ohne Einwohner im Raster gleichmäßig in der Fläche."),
     )
+    skip_outside = forms.BooleanField(
+        required=False, label=_("Zeilen zu Gebieten außerhalb der Region überspringen"),
+        help_text=_("z. B. eine bundesweite Tabelle je Gemeinde; sonst wird jede unbekannte Zeile als Fehler "
+                    "gemeldet."),
+    )
     file = forms.FileField(label=_("Datei (CSV, XLSX oder GeoJSON, eine Zeile je Gebiet)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -245,14 +245,17 @@ def area_table_upload(request: HttpRequest) -> HttpResponse:
             region=d["region"], level=d["level"], name=d["name"], data_year=d["data_year"], source=d["source"],
             licence=d.get("licence", ""), key_column=d.get("key_column", ""), columns=d.get("columns", ""),
             weight_grid=d.get("weight_grid"), rows=read_rows(d["file"].name or "", d["file"].read()),
-            actor=request.user,
+            skip_outside=bool(d.get("skip_outside")), actor=request.user,
         )
     except GapsError as exc:
         messages.error(request, str(exc) if str(exc).startswith(_("Die Tabelle wurde nicht importiert"))
                        else _("Die Tabelle wurde nicht importiert: %(error)s") % {"error": exc})
         return redirect("gaps:index")
-    messages.success(request, _("%(areas)s Gebiete auf %(cells)s Zellen verteilt. %(label)s.")
-                     % {"areas": summary.areas, "cells": summary.cells, "label": summary.grid.need_label})
+    text = _("%(areas)s Gebiete auf %(cells)s Zellen verteilt. %(label)s.") % {
+        "areas": summary.areas, "cells": summary.cells, "label": summary.grid.need_label}
+    if summary.skipped_rows:
+        text += " " + _("%(n)s Zeilen zu Gebieten außerhalb der Region übersprungen.") % {"n": summary.skipped_rows}
+    messages.success(request, text)
     return redirect("gaps:index")
 
 

@@ -107,3 +107,19 @@ def test_anonymous_cannot_import_tables(client: Any, regions: Any) -> None:
     assert login_redirect(resp)
     assert not PopulationGrid.objects.exists()
     assert client.get(reverse("gaps:area_table_upload")).status_code in (302, 405)
+
+
+def test_planner_uploads_the_national_table_and_skips_other_regions(client: Any, planner: Any,
+                                                                    regions: Any) -> None:
+    client.force_login(planner)
+    national = ZENSUS2022.read_bytes()
+    html = _post(client, national, key_column="1_variable_attribute_code", columns="value=insgesamt").content.decode()
+    assert "ist kein Gebiet der Ebene" in html
+    assert not PopulationGrid.objects.exists()
+    html = _post(client, national, key_column="1_variable_attribute_code", columns="value=insgesamt",
+                 skip_outside="on").content.decode()
+    assert "15 Gebiete auf" in html
+    assert "10772 Zeilen zu Gebieten außerhalb der Region übersprungen" in html
+    grid = PopulationGrid.objects.get(kind=GridKind.AREA_TABLE)
+    assert sum(c.counts["insgesamt"] for c in grid.cells.all()) == 275_392
+    assert "gleichmäßig in der Fläche verteilt" in grid.need_label

@@ -234,3 +234,35 @@ def test_weight_grid_of_another_region_and_wrong_level_are_refused(dortmund_grid
     with pytest.raises(GapsError, match="Gebietsebene"):
         _import(dueren_rows, level=AreaLevel.objects.get(region__slug="dortmund", slug="unterbezirk"))
     assert not PopulationGrid.objects.filter(kind=GridKind.AREA_TABLE).exists()
+
+
+def test_the_national_zensus_2022_table_is_cut_to_the_region(dueren_grid: Any,
+                                                            dueren_rows: list[dict[str, str]]) -> None:
+    from begegnungsatlas.gaps.services.area_tables import ZENSUS2022_FILE, zensus2022_table_import
+
+    rows = read_rows(ZENSUS2022_FILE.name, ZENSUS2022_FILE.read_bytes())
+    with pytest.raises(GapsError, match=r"ist kein Gebiet der Ebene „Kommune“.*\(und \d+ weitere\)"):
+        _import(rows, key_column="1_variable_attribute_code", weight_grid=dueren_grid)
+    assert not PopulationGrid.objects.filter(kind=GridKind.AREA_TABLE).exists()
+    national = zensus2022_table_import(region=Region.objects.get(slug="kreis-dueren"), weight_grid=dueren_grid)
+    assert national.areas == 15
+    assert national.skipped_rows == len(rows) - 15  # 10,771 other Gemeinden and the Germany row
+    assert national.grid.licence == "Zensus 2022, Statistische Ämter des Bundes und der Länder, dl-de/by-2-0"
+    cut = _import(dueren_rows, weight_grid=dueren_grid).grid
+    assert (sorted((c.cell_id, c.counts["insgesamt"]) for c in national.grid.cells.all())
+            == sorted((c.cell_id, c.counts["insgesamt"]) for c in cut.cells.all()))
+    assert sum(c.counts["insgesamt"] for c in national.grid.cells.all()) == DUEREN_TOTAL
+
+
+def test_demo_loader_adds_the_zensus_2022_table_for_kreis_dueren(db: Any, monkeypatch: Any) -> None:
+    from begegnungsatlas.gaps import demo
+
+    monkeypatch.setattr(demo, "load_networks", lambda **kw: None)
+    lines: list[str] = []
+    demo.load(out=lines.append)
+    demo.load(out=lines.append)  # idempotent: replaced, not doubled
+    table = PopulationGrid.objects.get(kind=GridKind.AREA_TABLE)
+    assert table.region.slug == "kreis-dueren"
+    assert table.need_label.startswith("Bedarf aus Gebietstabelle (Kommunen, 2022), auf Rasterzellen verteilt")
+    assert sum(c.counts["insgesamt"] for c in table.cells.all()) == DUEREN_TOTAL
+    assert sum("15 Kommunen" in line for line in lines) == 2

@@ -27,6 +27,7 @@ from begegnungsatlas.atlas.models import Area, AreaLevel, Region
 from begegnungsatlas.atlas.selectors.areas import area_ids_at
 from begegnungsatlas.core.geo import METRIC_CRS, WEB_CRS, to_shape, transformer
 from begegnungsatlas.core.services import audit_record
+from begegnungsatlas.data import DATA_DIR
 
 from .. import adapter, selectors
 from ..errors import GapsError
@@ -61,6 +62,7 @@ class AreaTableSummary:
     cells: int
     by_method: dict[str, int]
     missing_areas: list[str] = field(default_factory=list)
+    skipped_rows: int = 0
 
 
 def parse_column_map(text: str) -> dict[str, str]:
@@ -157,7 +159,7 @@ def _spacing(polygons: list[BaseGeometry]) -> int:
 
 
 def _parse(rows: list[Mapping[str, str]], *, level: AreaLevel, areas: list[Area], key_column: str,
-           columns: dict[str, str]) -> tuple[list[Area], np.ndarray, list[str], str]:
+           columns: dict[str, str], skip_outside: bool = False) -> tuple[list[Area], np.ndarray, list[str], str, int]:
     if not rows:
         raise GapsError(_("Die Tabelle enthält keine Zeilen."))
     header = [k for k in rows[0] if k]
@@ -191,12 +193,16 @@ def _parse(rows: list[Mapping[str, str]], *, level: AreaLevel, areas: list[Area]
     found: list[Area] = []
     values: list[list[int]] = []
     first_row: dict[int, int] = {}
+    skipped = 0
     for i, row in enumerate(rows, start=2):
         raw = str(row.get(key) or "").strip()
         area = None
         for k in _code_keys(raw):
             area = area or codes.get(k)
         area = area or names.get(_name_key(raw))
+        if area is None and skip_outside:
+            skipped += 1
+            continue
         if area is None:
             errors.append(_("Zeile %(row)s: „%(v)s“ ist kein Gebiet der Ebene „%(level)s“")
                           % {"row": i, "v": raw[:60], "level": level_label})
@@ -220,7 +226,10 @@ def _parse(rows: list[Mapping[str, str]], *, level: AreaLevel, areas: list[Area]
             values.append([counts[t] for t in targets])
     if errors:
         raise GapsError(_("Die Tabelle wurde nicht importiert: %(errors)s.") % {"errors": _listed(errors)})
-    return found, np.asarray(values, dtype=np.int64).reshape(len(found), len(targets)), targets, key
+    if not found:
+        raise GapsError(_("Keine Zeile der Tabelle gehört zu einem Gebiet der Ebene „%(level)s“.")
+                        % {"level": level_label})
+    return found, np.asarray(values, dtype=np.int64).reshape(len(found), len(targets)), targets, key, skipped
 
 
 @transaction.atomic
@@ -237,10 +246,14 @@ def area_table_import(
     columns: str = "",
     weight_grid: PopulationGrid | None = None,
     weight_column: str = "insgesamt",
+    skip_outside: bool = False,
     replace: bool = False,
     actor: Any = None,
 ) -> AreaTableSummary:
-    """Check every row, spread the counts onto points inside the areas and store them as a need source."""
+    """Check every row, spread the counts onto points inside the areas and store them as a need source.
+
+    ``skip_outside``: rows naming no area of the level are skipped and counted (a national table such as the
+    Zensus 2022 Gemeinde table) instead of refused."""
     if not name.strip():
         raise GapsError(_("Bitte einen Namen für die Tabelle angeben."))
     if not 1950 <= int(data_year) <= 2100:
@@ -250,8 +263,9 @@ def area_table_import(
     if weight_grid is not None and (weight_grid.region_id != region.pk or weight_grid.kind != GridKind.GRID):
         raise GapsError(_("Das Raster für die Verteilung muss ein Bevölkerungsraster derselben Region sein."))
     level_areas = list(Area.objects.with_geometry().filter(level=level, valid_to__isnull=True))
-    found, table, targets, key = _parse(list(rows), level=level, areas=level_areas, key_column=key_column,
-                                        columns=parse_column_map(columns))
+    found, table, targets, key, skipped = _parse(list(rows), level=level, areas=level_areas,
+                                                 key_column=key_column, columns=parse_column_map(columns),
+                                                 skip_outside=skip_outside)
     no_geometry = [a.name for a in found if not a.geometry]
     if no_geometry:
         raise GapsError(_("Für diese Gebiete fehlt die Grenze: %(names)s.") % {"names": ", ".join(no_geometry)})
@@ -305,7 +319,7 @@ def area_table_import(
                 "column": weight_column},
             "spacing_m": spacing, "by_method": by_method,
             "sampled_areas": [a.name for a, m in zip(found, spread.method, strict=True) if m != "grid"],
-            "missing_areas": missing_areas,
+            "missing_areas": missing_areas, "skipped_rows": skipped,
         },
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -315,7 +329,30 @@ def area_table_import(
                  changes={"areas": len(found), "cells": int(len(spread.xy)), "columns": targets,
                           "by_method": by_method}, note=source[:200])
     return AreaTableSummary(grid=grid, areas=len(found), cells=int(len(spread.xy)), by_method=by_method,
-                            missing_areas=missing_areas)
+                            missing_areas=missing_areas, skipped_rows=skipped)
+
+
+ZENSUS2022_FILE = DATA_DIR / "zensus2022" / "zensus2022_1000A-0000_de_flat.csv"
+ZENSUS2022_SOURCE = "Zensus 2022, Tabelle 1000A-0000 „Bevölkerung kompakt“, Einwohner je Gemeinde, Stichtag 15.05.2022"
+ZENSUS2022_LICENCE = "Zensus 2022, Statistische Ämter des Bundes und der Länder, dl-de/by-2-0"
+
+
+def zensus2022_table_import(*, region: Region, weight_grid: PopulationGrid | None = None, actor: Any = None,
+                            replace: bool = True) -> AreaTableSummary:
+    """The bundled national Zensus 2022 Gemeinde table as need (persons, column ``insgesamt``) for the region's
+    Kommunen; rows of other Gemeinden (and the Germany total) are skipped."""
+    level = AreaLevel.objects.filter(region=region, is_municipality=True, grid_size_m__isnull=True).first()
+    if level is None:
+        raise GapsError(_("Die Region „%(region)s“ hat keine Ebene der Kommunen.") % {"region": region.name})
+    from .population import read_rows
+
+    return area_table_import(
+        region=region, level=level, name="Zensus 2022, Einwohner je Gemeinde", data_year=2022,
+        source=ZENSUS2022_SOURCE, licence=ZENSUS2022_LICENCE,
+        rows=read_rows(ZENSUS2022_FILE.name, ZENSUS2022_FILE.read_bytes()),
+        key_column="1_variable_attribute_code", columns="value=insgesamt", weight_grid=weight_grid,
+        skip_outside=True, replace=replace, actor=actor,
+    )
 
 
 def _cells(grid: PopulationGrid, spread: Any, found: list[Area], targets: list[str], wcells: list[PopulationCell],
