@@ -61,6 +61,7 @@ def test_planner_imports_a_table_and_runs_the_analysis_on_it(client: Any, planne
     assert page.status_code == 200, text[:2000]
     assert "Datenstand: 2022" in text
     assert label in text
+    assert f"Bedarf: {label}." in text  # also in the siting section
     save_scenario({**form, "name": "Alle, Tabelle"})
     scenario = Scenario.objects.get(name="Alle, Tabelle")
     assert scenario.results["gaps"]["need_label"] == label
