@@ -12,6 +12,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from begegnungsatlas.analysis.accessibility import coverage, enhanced_two_step_fca, nearest, two_step_fca
+from begegnungsatlas.analysis.dasymetric import Spread, spread_counts
 from begegnungsatlas.analysis.errors import AnalysisError
 from begegnungsatlas.analysis.location import (
     added_coverage,
@@ -232,3 +233,13 @@ def siting_cover_all(demand_xy: Any, demand: Any, existing_xy: Any, candidate_xy
         total=float(w.sum()),
         optimal=bool(result.optimal),
     )
+
+
+def spread(areas: list[Any], counts: Any, *, spacing: float, points: Any = None, weights: Any = None,
+           point_area: Any = None) -> Spread:
+    """Area counts → counts per point inside the areas (``analysis.dasymetric.spread_counts``); polygons and
+    points in EPSG:3035 metres, so lattice points are INSPIRE cell centres."""
+    try:
+        return spread_counts(areas, counts, spacing=spacing, points=points, weights=weights, point_area=point_area)
+    except AnalysisError as exc:
+        raise _analysis_error(exc) from exc

@@ -1,5 +1,5 @@
-"""Demo loader: the bundled Zensus 2011 1 km grid (age classes, country of birth) for Kreis Düren and Dortmund, and
-the bundled OSM walking network of Dortmund-Aplerbeck (``data/osm/``, ODbL) as a walking network of Dortmund."""
+"""Demo loader: the bundled Zensus 2011 1 km grid (age classes, country of birth) for Kreis Düren and Dortmund, the
+Zensus 2022 persons per Gemeinde as an area table for Kreis Düren (spread by the 2011 grid), and the bundled OSM walking network of Dortmund-Aplerbeck (``data/osm/``, ODbL) as a walking network of Dortmund."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from begegnungsatlas.atlas.models import Region
 
 from .models import OSM_ATTRIBUTION, WalkingNetwork
+from .services.area_tables import zensus2022_table_import
 from .services.networks import network_build, network_import
 from .services.population import ZENSUS2011_BOXES, zensus2011_import
 
@@ -28,6 +29,9 @@ def load(*, out: Callable[[str], object] = print) -> None:
         summary = zensus2011_import(region=region)
         out(f"Versorgung: Zensus 2011 (1 km) für {region.name}: {summary.cells} Zellen, "
             f"{summary.in_areas} in Gebieten der Region")
+        if region.slug == "kreis-dueren":  # Dortmund is one Gemeinde: a Gemeinde table says nothing inside it
+            table = zensus2022_table_import(region=region, weight_grid=summary.grid)
+            out(f"Versorgung: {table.grid.need_label}: {table.areas} Kommunen, {table.cells} Zellen")
     load_networks(out=out)
 
 

@@ -17,10 +17,16 @@ def area_header() -> list[str]:
             _("Rasterzellen")]
 
 
+def _need(results: dict[str, Any]) -> list[str]:
+    """How the need was made (area table spread onto cells), when it was not a plain grid."""
+    return [results["need_label"]] if results.get("need_label") else []
+
+
 def areas_csv(results: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
-    writer.writerow([_("Datenstand"), results["data_year"], results["grid_name"], results["method_label"]])
+    writer.writerow([_("Datenstand"), results["data_year"], results["grid_name"], results["method_label"],
+                     *_need(results)])
     writer.writerow(area_header())
     for a in results["areas"]:
         writer.writerow([a[c] if a[c] is not None else "" for c in AREA_COLUMNS])
@@ -33,7 +39,8 @@ def areas_xlsx(results: dict[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Versorgung"
-    sheet.append([_("Datenstand"), results["data_year"], results["grid_name"], results["method_label"]])
+    sheet.append([_("Datenstand"), results["data_year"], results["grid_name"], results["method_label"],
+                  *_need(results)])
     sheet.append(area_header())
     for a in results["areas"]:
         sheet.append([a[c] for c in AREA_COLUMNS])
@@ -51,7 +58,8 @@ def cells_geojson(results: dict[str, Any]) -> dict[str, Any]:
              "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
              "properties": {"cell_id": c["cell_id"], "demand": c["demand"], "value": c["value"],
                             "served": c["served"], "outside_network": bool(c.get("outside")),
-                            "data_year": results["data_year"]}}
+                            "data_year": results["data_year"],
+                            **({"need": results["need_label"]} if results.get("need_label") else {})}}
             for c in results["cells"]
         ],
     }

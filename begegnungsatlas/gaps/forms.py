@@ -11,7 +11,7 @@ from begegnungsatlas.atlas.models import AreaLevel
 from begegnungsatlas.places.models import TargetGroup
 
 from .groups import group_choices
-from .models import OSM_ATTRIBUTION, NetworkStatus, PopulationGrid, WalkingNetwork
+from .models import OSM_ATTRIBUTION, GridKind, NetworkStatus, PopulationGrid, WalkingNetwork
 
 METHOD_CHOICES = [
     ("nearest", _("Entfernung zum nächsten Ort")),
@@ -99,6 +99,53 @@ class GridUploadForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+
+class AreaTableUploadForm(forms.Form):
+    """A table of counts per area (e.g. persons 65+ per Kommune) as need; spread onto cells on import."""
+
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Region"))
+    level = forms.ModelChoiceField(AreaLevel.objects.filter(rank__gt=0, grid_size_m__isnull=True)
+                                   .select_related("region"), label=_("Gebietsebene der Tabelle"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    data_year = forms.IntegerField(min_value=1950, max_value=2100, label=_("Datenjahr"))
+    source = forms.CharField(max_length=300, label=_("Quelle"))
+    licence = forms.CharField(max_length=300, required=False, label=_("Lizenz"))
+    key_column = forms.CharField(max_length=100, required=False, label=_("Schlüsselspalte"),
+                                 help_text=_("Leer lassen: ars, ags, code, unbeznr oder name wird erkannt."))
+    columns = forms.CharField(
+        max_length=500, required=False, label=_("Zahlenspalten"),
+        help_text=_("z. B. „Einwohner=insgesamt; ab65“ (Tabellenspalte=Spalte der Zielgruppe). Leer lassen: alle "
+                    "übrigen Spalten. Spalten der Zielgruppen: insgesamt, ab65, unter18, eu27_land, "
+                    "sonstiges_europa, sonstige_welt."),
+    )
+    weight_grid = forms.ModelChoiceField(
+        PopulationGrid.objects.filter(kind=GridKind.GRID).select_related("region"), required=False,
+        empty_label=_("keines: gleichmäßig in der Fläche"), label=_("Verteilen nach Bevölkerungsraster"),
+        help_text=_("Die Zahlen eines Gebiets werden auf seine Rasterzellen verteilt, im Verhältnis zu deren "
+                    "Einwohnern (Spalte insgesamt); Gebiete ohne Einwohner im Raster gleichmäßig in der Fläche."),
+    )
+    skip_outside = forms.BooleanField(
+        required=False, label=_("Zeilen zu Gebieten außerhalb der Region überspringen"),
+        help_text=_("z. B. eine bundesweite Tabelle je Gemeinde; sonst wird jede unbekannte Zeile als Fehler "
+                    "gemeldet."),
+    )
+    file = forms.FileField(label=_("Datei (CSV, XLSX oder GeoJSON, eine Zeile je Gebiet)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from begegnungsatlas.atlas.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region, level, grid = data.get("region"), data.get("level"), data.get("weight_grid")
+        if region and level and level.region_id != region.pk:
+            self.add_error("level", _("Die Gebietsebene gehört nicht zur gewählten Region."))
+        if region and grid and grid.region_id != region.pk:
+            self.add_error("weight_grid", _("Das Raster gehört nicht zur gewählten Region."))
+        return data
 
 
 class BundlingForm(forms.Form):

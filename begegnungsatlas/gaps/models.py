@@ -14,7 +14,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class GridKind(models.TextChoices):
+    GRID = "grid", _("Bevölkerungsraster")
+    AREA_TABLE = "area_table", _("aus Gebietstabelle verteilt")
+
+
 class PopulationGrid(models.Model):
+    """A need source: counts per cell. ``kind`` *grid*: an imported population grid. ``kind`` *area_table*: counts
+    per area (a table, e.g. persons 65+ per Kommune) spread onto points inside the areas
+    (``services/area_tables.py``); ``derivation`` keeps how (level, weighting grid, spacing, areas per method)."""
+
     region = models.ForeignKey("atlas.Region", on_delete=models.CASCADE, related_name="population_grids",
                                verbose_name=_("Region"))
     name = models.CharField(_("Name"), max_length=200)
@@ -24,6 +33,9 @@ class PopulationGrid(models.Model):
     licence = models.CharField(_("Lizenz"), max_length=300, blank=True)
     note = models.TextField(_("Hinweis"), blank=True)
     columns = models.JSONField(_("Spalten"), default=list)
+    kind = models.CharField(_("Art"), max_length=12, choices=GridKind.choices, default=GridKind.GRID)
+    derivation = models.JSONField(_("Herleitung"), default=dict, blank=True,
+                                  help_text="area tables: level, weighting grid, spacing, areas per method")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -36,6 +48,13 @@ class PopulationGrid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.data_year})"
+
+    @property
+    def need_label(self) -> str:
+        """How the need was made, for every result: empty for a plain grid."""
+        if self.kind != GridKind.AREA_TABLE:
+            return ""
+        return str(self.derivation.get("label", ""))
 
 
 class PopulationCell(models.Model):

@@ -110,6 +110,9 @@ def scenario_report_pdf(scenario: Scenario) -> bytes:
                     _("Orte: Register des Begegnungsatlas (veröffentlichte, bestehende Orte)."),
                     _("Gebietsgrenzen: siehe Datenquellen und Lizenzen (/daten/).")],
     }
+    if r.get("need_label"):
+        data["facts"].append([_("Bedarf"), r["need_label"]])
+        data["sources"][0] += f" {r['need_label']}."
     dist = r.get("distance", {})
     if dist.get("mode") == "network":
         data["facts"].append([_("außerhalb des Wegenetzes"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("buendelung/", views.bundling, name="bundling"),
     path("vergleich/", views.compare, name="compare"),
     path("raster/import/", views.grid_upload, name="grid_upload"),
+    path("gebietstabellen/import/", views.area_table_upload, name="area_table_upload"),
     path("wegenetze/import/", views.network_upload, name="network_upload"),
     path("wegenetze/<int:pk>/loeschen/", views.network_delete_view, name="network_delete"),
 ]

@@ -15,18 +15,30 @@ from begegnungsatlas.core.jobs import job_enqueue
 
 from . import exports, selectors
 from .errors import GapsError
-from .forms import BundlingForm, GapForm, GridUploadForm, NetworkUploadForm, PublishForm, ScenarioNameForm
+from .forms import (
+    AreaTableUploadForm,
+    BundlingForm,
+    GapForm,
+    GridUploadForm,
+    NetworkUploadForm,
+    PublishForm,
+    ScenarioNameForm,
+)
 from .groups import GROUPS
 from .models import Scenario, WalkingNetwork
 from .permissions import can_run, can_view_scenario
 from .report import scenario_report_pdf
 from .services.analysis import GapInputs, run_gap_analysis, run_siting
+from .services.area_tables import area_table_import
 from .services.bundling import bundling_overview
 from .services.candidates import candidates_from_file
 from .services.networks import max_bytes, network_delete, network_import
 from .services.population import population_grid_import, read_rows
 from .services.scenarios import scenario_publish
 from .tasks import network_build_task, scenario_save_task
+
+#: Field prefix of the area-table form: it shares the page with the grid and network forms (unique ids).
+TABLE_PREFIX = "table"
 
 
 def _inputs(form: GapForm) -> GapInputs:
@@ -66,7 +78,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "gaps/public.html", {"scenarios": selectors.scenarios_visible_to(request.user)})
     form = GapForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "scenarios": selectors.scenarios_visible_to(request.user)[:50],
-                               "upload_form": GridUploadForm(), "name_form": ScenarioNameForm(),
+                               "upload_form": GridUploadForm(),
+                               "table_form": AreaTableUploadForm(prefix=TABLE_PREFIX), "name_form": ScenarioNameForm(),
                                "network_form": NetworkUploadForm(), "networks": selectors.networks()}
     if request.method == "POST" and form.is_valid():
         inputs = _inputs(form)
@@ -215,6 +228,35 @@ def grid_upload(request: HttpRequest) -> HttpResponse:
     return redirect("gaps:index")
 
 
+
+
+@require_POST
+def area_table_upload(request: HttpRequest) -> HttpResponse:
+    """Planners import a table of counts per area; it is spread onto cells and usable like a grid."""
+    can_run(request.user).enforce()
+    form = AreaTableUploadForm(request.POST, request.FILES, prefix=TABLE_PREFIX)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Die Tabelle wurde nicht importiert: %(error)s") % {"error": errors})
+        return redirect("gaps:index")
+    d = form.cleaned_data
+    try:
+        summary = area_table_import(
+            region=d["region"], level=d["level"], name=d["name"], data_year=d["data_year"], source=d["source"],
+            licence=d.get("licence", ""), key_column=d.get("key_column", ""), columns=d.get("columns", ""),
+            weight_grid=d.get("weight_grid"), rows=read_rows(d["file"].name or "", d["file"].read()),
+            skip_outside=bool(d.get("skip_outside")), actor=request.user,
+        )
+    except GapsError as exc:
+        messages.error(request, str(exc) if str(exc).startswith(_("Die Tabelle wurde nicht importiert"))
+                       else _("Die Tabelle wurde nicht importiert: %(error)s") % {"error": exc})
+        return redirect("gaps:index")
+    text = _("%(areas)s Gebiete auf %(cells)s Zellen verteilt. %(label)s.") % {
+        "areas": summary.areas, "cells": summary.cells, "label": summary.grid.need_label}
+    if summary.skipped_rows:
+        text += " " + _("%(n)s Zeilen zu Gebieten außerhalb der Region übersprungen.") % {"n": summary.skipped_rows}
+    messages.success(request, text)
+    return redirect("gaps:index")
 
 
 @require_POST

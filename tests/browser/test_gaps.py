@@ -97,3 +97,38 @@ def test_bundling_map_draws_clusters_and_centres(page, live_server, gaps_data, s
     expect(page.locator("#bundling-map .leaflet-overlay-pane canvas")).to_be_attached()
     expect(page.locator("#bundling-map.leaflet-container")).to_be_visible()
     assert not errors, errors
+
+
+def test_planner_imports_an_area_table_and_the_result_names_it(page, live_server, gaps_data, sign_in):
+    """The real Zensus 2022 table of the 15 Kommunen of Kreis Düren, spread by the Zensus 2011 grid, then used as
+    the need of a run: the result says where the need came from."""
+    from tests.gaps.test_area_table_views import _real_table
+
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in("planung-test", PASSWORD)
+    page.goto(live_server.url + "/versorgung/")
+    form = page.locator("#area-table-upload")
+    form.locator("#id_table-region").select_option(label="Kreis Düren")
+    form.locator("#id_table-level").select_option(label="Kreis Düren: Kommune")
+    form.locator("#id_table-name").fill("Zensus 2022 Gemeinden")
+    form.locator("#id_table-data_year").fill("2022")
+    form.locator("#id_table-source").fill("Zensus 2022, Tabelle 1000A-0000")
+    form.locator("#id_table-columns").fill("Einwohner=insgesamt")
+    form.locator("#id_table-weight_grid").select_option(label="Zensus 2011, 1 km (2011)")
+    form.locator("#id_table-file").set_input_files(
+        {"name": "gemeinden.csv", "mimeType": "text/csv", "buffer": _real_table()})
+    form.get_by_role("button", name="Tabelle importieren").click()
+    expect(page.get_by_text("15 Gebiete auf")).to_be_visible()
+
+    page.locator("#id_grid").select_option(label="Zensus 2022 Gemeinden (2022)")
+    page.locator("#id_group").select_option("insgesamt")
+    page.locator("#id_place_groups").get_by_label("Ältere Menschen").check()
+    page.locator("#id_radius").fill("2000")
+    page.locator("#id_level").select_option(label="Kreis Düren: Kommune")
+    page.get_by_role("button", name="Berechnen", exact=True).click()
+    expect(page.locator("#gaps-areas tbody tr")).to_have_count(15)
+    expect(page.locator("#gaps-need-label")).to_contain_text(
+        "Bedarf aus Gebietstabelle (Kommunen, 2022), auf Rasterzellen verteilt nach Zensus 2011, 1 km (2011)")
+    expect(page.get_by_text("Datenstand: 2022")).to_be_visible()
+    assert not errors, errors

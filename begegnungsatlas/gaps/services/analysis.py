@@ -207,6 +207,7 @@ def run_gap_analysis(inputs: GapInputs) -> dict[str, Any]:
         "level_name": inputs.level.name,
         "data_year": grid.data_year,
         "grid_name": grid.name,
+        "need_label": grid.need_label,
         "source": grid.source,
         "licence": grid.licence,
         "distance": distance_info(inputs.network),
@@ -284,7 +285,7 @@ def run_siting(inputs: GapInputs, *, p: int | None, extra_candidates: list[dict[
         if demand.sum() <= 0:
             raise GapsError(_("In den Zellen innerhalb des Wegenetzes gibt es niemanden aus der Zielgruppe."))
     common = {"inputs": {**inputs.as_json(), "p": p}, "method": method, "method_label": SITING_LABELS[method],
-              "data_year": grid.data_year, "existing": len(existing_xy), "distance": distance_info(inputs.network),
+              "data_year": grid.data_year, "need_label": grid.need_label, "existing": len(existing_xy), "distance": distance_info(inputs.network),
               **outside_info}
     if method == "pmedian":
         assert p is not None

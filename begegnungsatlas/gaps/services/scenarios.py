@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def data_versions(inputs: GapInputs) -> dict[str, Any]:
     grid = inputs.grid
     versions: dict[str, Any] = {"grid": {"id": grid.pk, "name": grid.name, "data_year": grid.data_year,
-                                         "source": grid.source, "imported": grid.created_at.isoformat()}}
+                                         "source": grid.source, "imported": grid.created_at.isoformat(),
+                                         "kind": grid.kind, "derivation": grid.derivation}}
     net = inputs.network
     if net is not None:
         versions["network"] = {"id": net.pk, "name": net.name, "source": net.source, "licence": net.licence,
