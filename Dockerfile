@@ -1,7 +1,11 @@
 # Begegnungsatlas in a container: the demo (default command) and the whole test suite (`./run suite`).
 #   docker compose up demo                       → http://127.0.0.1:8000 (demo accounts are printed on start)
 #   docker compose run --rm test                 → ruff, mypy, suite on SQLite, then on the PostgreSQL service
-FROM python:3.11-slim
+# BASE: any Debian-based image with Python 3.11 whose pip may install (no PEP 668 lock). Default python:3.11-slim;
+# without Docker Hub, scripts/docker-local-base.sh makes local/python311 (see README, "Docker"):
+#   docker build --build-arg BASE=local/python311 -t begegnungsatlas:local .
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 # chromium: the browser tests drive Debian's chromium through Playwright (no browser download);
 # postgresql-client: pg_isready; fonts: readable PDFs and screenshots.
