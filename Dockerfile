@@ -8,10 +8,11 @@ ARG BASE=python:3.11-slim
 FROM ${BASE}
 
 # chromium: the browser tests drive Debian's chromium through Playwright (no browser download);
-# postgresql-client: pg_isready; fonts: readable PDFs and screenshots.
+# libatomic1: Playwright's bundled node driver needs it (slim images lack it); postgresql-client: pg_isready;
+# fonts: readable PDFs and screenshots.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      chromium postgresql-client fonts-dejavu-core \
+      chromium libatomic1 postgresql-client fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
