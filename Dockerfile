@@ -8,7 +8,7 @@ ARG BASE=python:3.11-slim
 FROM ${BASE}
 
 # chromium: the browser tests drive Debian's chromium through Playwright (no browser download);
-# libatomic1: Playwright's bundled node driver needs it (slim images lack it); postgresql-client: pg_isready;
+# libatomic1: Playwright's bundled node driver needs it (a minimal Debian lacks it); postgresql-client: pg_isready;
 # fonts: readable PDFs and screenshots.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
