@@ -1,13 +1,18 @@
 # Begegnungsatlas in a container: the demo (default command) and the whole test suite (`./run suite`).
 #   docker compose up demo                       → http://127.0.0.1:8000 (demo accounts are printed on start)
 #   docker compose run --rm test                 → ruff, mypy, suite on SQLite, then on the PostgreSQL service
-FROM python:3.11-slim
+# BASE: any Debian-based image with Python 3.11 whose pip may install (no PEP 668 lock). Default python:3.11-slim;
+# without Docker Hub, scripts/docker-local-base.sh makes local/python311 (see README, "Docker"):
+#   docker build --build-arg BASE=local/python311 -t begegnungsatlas:local .
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 # chromium: the browser tests drive Debian's chromium through Playwright (no browser download);
-# postgresql-client: pg_isready; fonts: readable PDFs and screenshots.
+# libatomic1: Playwright's bundled node driver needs it (a minimal Debian lacks it); postgresql-client: pg_isready;
+# fonts: readable PDFs and screenshots.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      chromium postgresql-client fonts-dejavu-core \
+      chromium libatomic1 postgresql-client fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
