@@ -73,6 +73,23 @@ def _database_is_empty() -> bool:
     return not User.objects.exists()
 
 
+def _extract_safely(archive: tarfile.TarFile, dest: Path) -> None:
+    """Unpack only plain files and folders inside ``dest``.
+
+    Python 3.11.4+ has the "data" filter (refuses absolute paths, "..", links out of the folder and device files);
+    older 3.11 releases (Debian bookworm ships 3.11.2) get the same refusal from an explicit check of every member.
+    """
+    if hasattr(tarfile, "data_filter"):
+        archive.extractall(dest, filter="data")
+        return
+    root = dest.resolve()
+    for member in archive.getmembers():
+        target = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or (target != root and root not in target.parents):
+            raise tarfile.TarError(f"unsafe archive member {member.name!r}")
+    archive.extractall(dest)  # noqa: S202 - every member was checked above
+
+
 def backup_restore(*, source: Path) -> dict[str, Any]:
     """Restore an archive written by ``backup_create`` into an empty database; return its manifest."""
     source = Path(source)
@@ -81,8 +98,7 @@ def backup_restore(*, source: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             with tarfile.open(source, "r:gz") as archive:
-                # The "data" filter refuses absolute paths, "..", links out of the folder and device files.
-                archive.extractall(tmp, filter="data")
+                _extract_safely(archive, Path(tmp))
             manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
         except (tarfile.TarError, OSError, ValueError) as exc:
             raise BackupError(_("Die Datei ist keine lesbare Sicherung des Begegnungsatlas.")) from exc

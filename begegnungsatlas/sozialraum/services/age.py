@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from begegnungsatlas.atlas.models import Area, AreaLevel, Indicator, IndicatorValue, Region, ValueStatus
 from begegnungsatlas.atlas.selectors.values import indicator_values_for_level
-from begegnungsatlas.gaps.models import PopulationCell, PopulationGrid
+from begegnungsatlas.gaps.models import GridKind, PopulationCell, PopulationGrid
 
 AGE_CLASSES: tuple[tuple[str, str], ...] = (
     ("unter18", "unter 18 Jahre"),
@@ -110,7 +110,7 @@ class AgeStructure:
 def age_grid_for_region(region: Region) -> PopulationGrid | None:
     """The newest population grid of the region that has all five age classes."""
     wanted = {key for key, _label in AGE_CLASSES}
-    for grid in PopulationGrid.objects.filter(region=region).order_by("-data_year", "-created_at"):
+    for grid in PopulationGrid.objects.filter(region=region, kind=GridKind.GRID).order_by("-data_year", "-created_at"):
         if wanted <= set(grid.columns or []):
             return grid
     return None
