@@ -14,6 +14,7 @@ from ..errors import PlaceError
 from ..models import Offer, Place, TargetGroup
 from ..models.place import OfferCategory
 from ..permissions import can_edit_place
+from .places import vocabulary_items
 
 if TYPE_CHECKING:
     from begegnungsatlas.core.permissions import Actor
@@ -92,16 +93,7 @@ def offers_sync(*, actor: Actor, place: Place, offers: list[dict[str, Any]], not
 
 
 def _groups(items: list[Any]) -> list[TargetGroup]:
-    out = []
-    for item in items:
-        if isinstance(item, TargetGroup):
-            out.append(item)
-            continue
-        group = TargetGroup.objects.filter(slug=item).first()
-        if group is None:
-            raise PlaceError(_("Unbekannte Zielgruppe „%(slug)s“.") % {"slug": item})
-        out.append(group)
-    return out
+    return vocabulary_items(TargetGroup, items, unknown=_("Unbekannte Zielgruppe „%(slug)s“."))
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

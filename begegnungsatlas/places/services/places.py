@@ -168,9 +168,9 @@ def _set_relations(
     actors: Iterable[tuple[Organisation, str]] | None,
 ) -> None:
     if target_groups is not None:
-        place.target_groups.set(_vocab(TargetGroup, target_groups))
+        place.target_groups.set(vocabulary_items(TargetGroup, target_groups))
     if qualities is not None:
-        place.qualities.set(_vocab(Quality, qualities))
+        place.qualities.set(vocabulary_items(Quality, qualities))
     if actors is not None:
         place.place_actors.all().delete()
         seen: set[tuple[int, str]] = set()
@@ -183,7 +183,9 @@ def _set_relations(
             PlaceActor.objects.create(place=place, organisation=org, role=role)
 
 
-def _vocab(model: Any, items: Iterable[Any]) -> list[Any]:
+def vocabulary_items(model: Any, items: Iterable[Any], *, unknown: str = "") -> list[Any]:
+    """Entries of a vocabulary (target groups, qualities) given as objects or slugs; an unknown slug is a
+    ``PlaceError`` (``unknown``: the message with ``%(slug)s``)."""
     out = []
     for item in items:
         if isinstance(item, model):
@@ -191,7 +193,7 @@ def _vocab(model: Any, items: Iterable[Any]) -> list[Any]:
             continue
         obj = model.objects.filter(slug=item).first()
         if obj is None:
-            raise PlaceError(_("Unbekannter Eintrag „%(slug)s“.") % {"slug": item})
+            raise PlaceError((unknown or _("Unbekannter Eintrag „%(slug)s“.")) % {"slug": item})
         out.append(obj)
     return out
 

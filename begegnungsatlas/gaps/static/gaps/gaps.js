@@ -4,12 +4,7 @@
 (function () {
   "use strict";
 
-  // The installation's default view ("lat,lon,zoom" on <body data-map-view>, from core.installation).
-  function defaultView(map) {
-    var v = (document.body.dataset.mapView || "").split(",").map(parseFloat);
-    if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2]); }
-    else { map.setView([51.1, 6.9], 8); }
-  }
+  var defaultView = window.BegegnungsatlasMapView;  // static/js/mapview.js (the installation's view)
   var el = document.getElementById("gaps-map");
   var src = document.getElementById("gaps-map-data");
   if (!el || !src || !window.L) { return; }

@@ -4,12 +4,7 @@
 (function () {
   "use strict";
 
-  // The installation's default view ("lat,lon,zoom" on <body data-map-view>, from core.installation).
-  function defaultView(map) {
-    var v = (document.body.dataset.mapView || "").split(",").map(parseFloat);
-    if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2]); }
-    else { defaultView(map); }
-  }
+  var defaultView = window.BegegnungsatlasMapView;  // static/js/mapview.js (the installation's view)
   // Translated UI labels come from the <script> tag (places/_map_scripts.html); German fallbacks.
   var L10N = (document.currentScript && document.currentScript.dataset) || {};
 
