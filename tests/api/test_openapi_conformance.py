@@ -32,6 +32,20 @@ CHECKS = [
 ]
 
 
+# Two rules of the OGC items operation cannot be written in any schema (docs/api.md, "Conformance"): latitudes of
+# ``bbox`` within ±90 with minLat <= maxLat, and calendar-valid ``datetime`` intervals with start <= end. The server
+# answers such requests with 400, so "schema-valid data is accepted" is not asked of cases that carry them; every
+# other check still runs, and tests/api/test_ogc.py proves that valid bboxes and datetimes are accepted.
+INEXPRESSIBLE = {("GET", "/api/ogc/collections/{collection_id}/items"): ("bbox", "datetime")}
+
+
+def _checks_for(case: Any) -> list[Any]:
+    names = INEXPRESSIBLE.get((str(case.operation.method).upper(), str(case.operation.path)), ())
+    if any(name in (case.query or {}) for name in names):
+        return [check for check in CHECKS if check is not positive_data_acceptance]
+    return CHECKS
+
+
 def _load() -> Any:
     """The live document of the app, fetched through WSGI (the OpenAPI view reads no database)."""
     from begegnungsatlas.wsgi import application
@@ -62,7 +76,7 @@ def wsgi_keeps_the_test_connection() -> Iterator[None]:
 @settings(max_examples=6, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case: Any, register: Any, wsgi_keeps_the_test_connection: None) -> None:
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=_checks_for(case))
 
 
 @pytest.mark.parametrize(("url", "params"), [
