@@ -152,3 +152,15 @@ class AreaLevelCreateForm(forms.Form):
     neu_ebene_mehrzahl = forms.CharField(required=False)
     neu_region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False)
     neu_region_name = forms.CharField(required=False)
+
+
+class DialogActionForm(forms.Form):
+    """Which button of the import dialog was pressed: create an indicator or an area level first, or import."""
+
+    aktion = forms.ChoiceField(choices=[("", ""), ("indikator_anlegen", _("Indikator anlegen")),
+                                        ("ebene_anlegen", _("Gebietsebene anlegen"))], required=False)
+
+    @classmethod
+    def chosen(cls, request_post: Any) -> str:
+        form = cls(request_post)
+        return str(form.cleaned_data["aktion"]) if form.is_valid() else ""

@@ -348,3 +348,12 @@ class ApplyForm(forms.Form):
     def __init__(self, *args: Any, kommunen: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Area]", self.fields["kommune"]).queryset = kommunen
+
+
+class SaveThenForm(forms.Form):
+    """Which button of the application form was pressed: only save, or save and go on to submitting."""
+
+    then = forms.ChoiceField(choices=[("save", "save"), ("submit", "submit")], required=False)
+
+    def go_submit(self) -> bool:
+        return self.is_valid() and self.cleaned_data["then"] == "submit"

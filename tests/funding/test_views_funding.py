@@ -60,9 +60,13 @@ def test_applicant_path_in_the_browser_layer(client, open_call, applicant):
     application.refresh_from_db()
     assert application.title == ""
     data["own_funds_cents"] = "1.500,00"
-    client.post(reverse("funding:application_edit", args=[application.pk]), data)
+    saved = client.post(reverse("funding:application_edit", args=[application.pk]), data)
+    assert saved["Location"] == reverse("funding:application_edit", args=[application.pk])  # "Entwurf speichern"
+    then = client.post(reverse("funding:application_edit", args=[application.pk]), {**data, "then": "submit"})
+    assert then["Location"] == reverse("funding:application", args=[application.pk]) + "#einreichen"
     application.refresh_from_db()
     assert application.title == "Treff"
+    assert application.actors.get().name == "Verein"  # the actor row (a formset) was saved
     assert application.own_funds_cents == 150000
     response = client.post(reverse("funding:application_transition", args=[application.pk]), {"to": "submitted"},
                            follow=True)

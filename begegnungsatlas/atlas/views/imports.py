@@ -20,6 +20,7 @@ from ..errors import AtlasError, ImportRejected
 from ..forms import (
     AreaLevelCreateForm,
     BoundariesMappingForm,
+    DialogActionForm,
     EncodingForm,
     IndicatorCreateForm,
     UploadForm,
@@ -116,7 +117,7 @@ def import_values(request: HttpRequest, token: str) -> HttpResponse:
         "error": "", "problems": [], "result": None, "plan": None,
         "wide_columns": _wide_columns(form, table),
     }
-    if request.method == "POST" and request.POST.get("aktion") == "indikator_anlegen":
+    if request.method == "POST" and DialogActionForm.chosen(request.POST) == "indikator_anlegen":
         # Create the indicator, then show the same mapping again with it chosen (nothing is imported yet).
         create = IndicatorCreateForm(request.POST)
         try:
@@ -171,7 +172,7 @@ def import_boundaries(request: HttpRequest, token: str) -> HttpResponse:
         "regions": Region.objects.order_by("name"), "kinds": IndicatorKind.choices,
         "report": None, "post": request.POST, "n": len(bf.features),
         "sample": [p for p, _g in bf.features[:5]]}
-    if request.method == "POST" and request.POST.get("aktion") == "ebene_anlegen":
+    if request.method == "POST" and DialogActionForm.chosen(request.POST) == "ebene_anlegen":
         create = AreaLevelCreateForm(request.POST)
         try:
             if not create.is_valid():

@@ -25,6 +25,7 @@ from ..forms import (
     AssignForm,
     AttachmentForm,
     NoteForm,
+    SaveThenForm,
     ScreeningForm,
     TransitionForm,
     formset_rows,
@@ -140,7 +141,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("Gespeichert."))
-                if "then" in request.POST and request.POST["then"] == "submit":  # which button was pressed
+                if SaveThenForm(request.POST).go_submit():
                     return redirect(reverse("funding:application", args=[pk]) + "#einreichen")
                 return redirect("funding:application_edit", pk=pk)
         else:
