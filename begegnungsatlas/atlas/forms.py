@@ -13,6 +13,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from begegnungsatlas.core.http import error_messages
+
 from .models import AreaLevel, Indicator, IndicatorKind, Region
 from .services.tables import Table
 from .services.values_import import Mapping, genesis_mapping
@@ -23,10 +25,7 @@ LEVEL_REQUIRED = _("Bitte eine Gebietsebene wählen.")
 
 def form_error_text(form: forms.Form) -> str:
     """All errors of a form as one German sentence list (for the pages that show one error box)."""
-    parts: list[str] = []
-    for errors in form.errors.values():
-        parts.extend(str(e) for e in errors)
-    return " ".join(parts)
+    return " ".join(error_messages(form))
 
 
 class _Encoding(forms.ChoiceField):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest
 
 from .middleware import client_ip
@@ -28,3 +29,12 @@ def qs_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return str(params.urlencode())
+
+
+def error_messages(form: forms.BaseForm | forms.BaseFormSet[Any]) -> list[str]:
+    """Every error message of a bound form (or of a formset's forms and the formset itself), in field order, for the
+    pages that show one message instead of errors beside the fields."""
+    if isinstance(form, forms.BaseFormSet):
+        nested = [m for f in form.forms for m in error_messages(f)]
+        return nested + [str(e) for e in form.non_form_errors()]
+    return [str(e) for errors in form.errors.values() for e in errors]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from begegnungsatlas.atlas.models import Area
+from begegnungsatlas.core.http import error_messages
 from begegnungsatlas.core.jobs import job_enqueue
 
 from . import exports, selectors
@@ -236,7 +237,7 @@ def area_table_upload(request: HttpRequest) -> HttpResponse:
     can_run(request.user).enforce()
     form = AreaTableUploadForm(request.POST, request.FILES, prefix=TABLE_PREFIX)
     if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        errors = "; ".join(error_messages(form))
         messages.error(request, _("Die Tabelle wurde nicht importiert: %(error)s") % {"error": errors})
         return redirect("gaps:index")
     d = form.cleaned_data

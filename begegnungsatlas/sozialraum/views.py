@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from begegnungsatlas.atlas.models import Indicator
+from begegnungsatlas.core.http import error_messages
 from begegnungsatlas.core.jobs import job_enqueue
 from begegnungsatlas.core.typing import signed_in_user
 
@@ -158,7 +159,7 @@ def _plan(sr: SozialraumLevel, post: Any) -> edits.Edit:
     else:
         raise SozialraumError(_("Unbekannte Bearbeitung."))
     raise SozialraumError(_("Die Angaben sind unvollständig: %(errors)s")
-                          % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)})
+                          % {"errors": "; ".join(error_messages(form))})
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from begegnungsatlas.core.http import error_messages
 from begegnungsatlas.core.permissions import require_login
 
 from .. import letters, selectors
@@ -126,8 +127,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     party_forms = PartyFormSet(request.POST, prefix="party")
     if not party_forms.is_valid():
-        problems = [str(e) for f in party_forms.forms for errs in f.errors.values() for e in errs]
-        messages.error(request, " ".join(problems + [str(e) for e in party_forms.non_form_errors()]))
+        messages.error(request, " ".join(error_messages(party_forms)))
         return redirect(back)
     parties = formset_rows(party_forms)
     try:
