@@ -106,3 +106,23 @@ def login_redirect(response: Any) -> bool:
     from django.shortcuts import resolve_url
 
     return response.status_code == 302 and response["Location"].startswith(str(resolve_url(settings.LOGIN_URL)))
+
+
+def place_admin_form(**overrides: Any) -> dict[str, Any]:
+    """POST data of the place admin's add/change form (a physical place in Düren, inlines empty)."""
+    from begegnungsatlas.places.models import TargetGroup
+
+    data = {
+        "name": "Admin-Ort", "description": "", "kind": "physical", "status": "existing", "street": "",
+        "postcode": "", "city": "", "lon": "6.4836", "lat": "50.8048", "virtual_url": "",
+        "shared_building": "standalone", "shared_building_note": "", "contact_name": "", "contact_email": "",
+        "contact_phone": "", "website": "", "target_groups": [str(TargetGroup.objects.get(slug="kinder").pk)],
+        "opening_hours": "Mo 10:00-12:00", "wheelchair": "unknown", "wheelchair_description": "", "capacity": "",
+        "source": "", "source_id": "", "is_published": "on",
+        "place_actors-TOTAL_FORMS": "0", "place_actors-INITIAL_FORMS": "0",
+        "place_actors-MIN_NUM_FORMS": "0", "place_actors-MAX_NUM_FORMS": "1000",
+        "offers-TOTAL_FORMS": "0", "offers-INITIAL_FORMS": "0", "offers-MIN_NUM_FORMS": "0",
+        "offers-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data

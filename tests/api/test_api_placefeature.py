@@ -24,6 +24,7 @@ from begegnungsatlas.places.models import Place, Suggestion, TargetGroup
 from begegnungsatlas.places.services.imports.service import import_file
 from begegnungsatlas.places.services.places import place_create, place_delete, place_save, place_update
 from begegnungsatlas.places.services.suggestions import suggestion_accept
+from tests.conftest import place_admin_form
 
 ITEMS = "/api/ogc/collections/places/items"
 BASE = "http://testserver/api/ogc/"
@@ -122,30 +123,14 @@ def test_suggestion_acceptance_keeps_the_text_in_step(client: Any, moderator: An
     assert feature(assert_in_step(client), "Vorgeschlagener Treff")["properties"]["target_groups"] == ["senioren"]
 
 
-def _admin_data(**overrides: Any) -> dict[str, Any]:
-    data = {
-        "name": "Admin-Ort", "description": "", "kind": "physical", "status": "existing", "street": "",
-        "postcode": "", "city": "", "lon": "6.4836", "lat": "50.8048", "virtual_url": "",
-        "shared_building": "standalone", "shared_building_note": "", "contact_name": "", "contact_email": "",
-        "contact_phone": "", "website": "", "target_groups": [str(TargetGroup.objects.get(slug="kinder").pk)],
-        "opening_hours": "Mo 10:00-12:00", "wheelchair": "unknown", "wheelchair_description": "", "capacity": "",
-        "source": "", "source_id": "", "is_published": "on",
-        "place_actors-TOTAL_FORMS": "0", "place_actors-INITIAL_FORMS": "0",
-        "place_actors-MIN_NUM_FORMS": "0", "place_actors-MAX_NUM_FORMS": "1000",
-        "offers-TOTAL_FORMS": "0", "offers-INITIAL_FORMS": "0", "offers-MIN_NUM_FORMS": "0",
-        "offers-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
 
 def test_admin_and_vocabulary_edits_keep_the_text_in_step(client: Any, make_user: Any, regions: Any) -> None:
     admin = logged_in(make_user("planner", username="planung-admin", is_staff=True))
-    assert admin.post(reverse("admin:places_place_add"), _admin_data()).status_code == 302
+    assert admin.post(reverse("admin:places_place_add"), place_admin_form()).status_code == 302
     place = Place.objects.get(name="Admin-Ort")
     assert "Admin-Ort" in names(assert_in_step(client))
     assert admin.post(reverse("admin:places_place_change", args=[place.pk]),
-                      _admin_data(name="Admin-Ort 2", target_groups=[
+                      place_admin_form(name="Admin-Ort 2", target_groups=[
                           str(TargetGroup.objects.get(slug="senioren").pk)])).status_code == 302
     assert feature(assert_in_step(client), "Admin-Ort 2")["properties"]["target_groups"] == ["senioren"]
 

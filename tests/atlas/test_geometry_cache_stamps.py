@@ -6,7 +6,6 @@ told; they must notice on their next use, without a restart.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -15,24 +14,16 @@ from shapely.geometry import box, mapping, shape
 from begegnungsatlas.atlas.models import Area, AreaLevel
 from begegnungsatlas.atlas.selectors.areas import area_ids_at
 from begegnungsatlas.atlas.services.areas import region_get_or_create
-from begegnungsatlas.atlas.services.boundaries import boundaries_import, read_boundaries
+from begegnungsatlas.atlas.services.boundaries import boundaries_import
 from begegnungsatlas.sozialraum.services.layout import base_units
+from tests.api.test_geometry_caches import EAST, POINT, WEST, _file
 
-WEST = box(6.45, 50.79, 6.47, 50.81)
-EAST = box(6.47, 50.79, 6.49, 50.81)
 FAR = box(6.30, 50.70, 6.31, 50.71)
-POINT = (6.46, 50.80)  # inside WEST
-
-
-def _file(geoms: list[Any]) -> Any:
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": f"T{i}", "name": f"Testgebiet {i}"}, "geometry": mapping(g)}
-        for i, g in enumerate(geoms)]}
-    return read_boundaries(json.dumps(doc).encode())
 
 
 @pytest.fixture
 def ortsteil(db: Any) -> AreaLevel:
+    """A test Ortsteil level with the two areas WEST (T0) and EAST (T1) of tests/api/test_geometry_caches.py."""
     region = region_get_or_create(slug="kreis-dueren", name="Kreis Düren", levels=[
         ("kreis", "Kreis", "Kreis", False), ("kommune", "Kommune", "Kommunen", True),
         ("ortsteil", "Ortsteil", "Ortsteile", False)])

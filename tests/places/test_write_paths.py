@@ -17,28 +17,13 @@ from begegnungsatlas.api.models import PlaceFeature
 from begegnungsatlas.core.models import AuditEvent
 from begegnungsatlas.places import admin as places_admin
 from begegnungsatlas.places.errors import PlaceError
-from begegnungsatlas.places.models import Organisation, Place, TargetGroup
+from begegnungsatlas.places.models import Organisation, Place
 from begegnungsatlas.places.services import places as services
 from begegnungsatlas.places.services.imports import import_file
+from tests.conftest import place_admin_form
 
 pytestmark = pytest.mark.django_db
 
-
-def _admin_data(**overrides: Any) -> dict[str, Any]:
-    data = {
-        "name": "Admin-Ort", "description": "", "kind": "physical", "status": "existing", "street": "",
-        "postcode": "", "city": "", "lon": "6.4836", "lat": "50.8048", "virtual_url": "",
-        "shared_building": "standalone", "shared_building_note": "", "contact_name": "", "contact_email": "",
-        "contact_phone": "", "website": "", "target_groups": [str(TargetGroup.objects.get(slug="kinder").pk)],
-        "opening_hours": "Mo 10:00-12:00", "wheelchair": "unknown", "wheelchair_description": "", "capacity": "",
-        "source": "", "source_id": "", "is_published": "on",
-        "place_actors-TOTAL_FORMS": "0", "place_actors-INITIAL_FORMS": "0",
-        "place_actors-MIN_NUM_FORMS": "0", "place_actors-MAX_NUM_FORMS": "1000",
-        "offers-TOTAL_FORMS": "0", "offers-INITIAL_FORMS": "0", "offers-MIN_NUM_FORMS": "0",
-        "offers-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -57,7 +42,7 @@ def test_admin_save_is_one_call_of_place_save(client: Any, staff_planner: Any, m
     monkeypatch.setattr(places_admin, "place_save", spy)
     org = Organisation.objects.create(name="Träger Admin", kind="verein")
     client.force_login(staff_planner)
-    response = client.post(reverse("admin:places_place_add"), _admin_data(**{
+    response = client.post(reverse("admin:places_place_add"), place_admin_form(**{
         "place_actors-TOTAL_FORMS": "1", "place_actors-0-organisation": str(org.pk), "place_actors-0-role": "runs",
         "offers-TOTAL_FORMS": "1", "offers-0-title": "Spieletreff", "offers-0-category": "leisure",
         "offers-0-description": "", "offers-0-schedule": "We 15:00-17:00", "offers-0-cost_note": "",
@@ -80,7 +65,7 @@ def test_admin_save_is_one_call_of_place_save(client: Any, staff_planner: Any, m
 def test_admin_refuses_what_the_model_refuses(client: Any, staff_planner: Any) -> None:
     client.force_login(staff_planner)
     # A physical place needs a point, as in the editor: the shared place_clean says so in the admin too.
-    response = client.post(reverse("admin:places_place_add"), _admin_data(lon="", lat=""))
+    response = client.post(reverse("admin:places_place_add"), place_admin_form(lon="", lat=""))
     assert response.status_code == 200
     assert "Ein Ort vor Ort braucht eine Lage" in response.content.decode()
     assert not Place.objects.exists()

@@ -6,29 +6,14 @@ import pytest
 from django.urls import reverse
 
 from begegnungsatlas.core.models import AuditEvent
-from begegnungsatlas.places.models import Place, TargetGroup
+from begegnungsatlas.places.models import Place
+from tests.conftest import place_admin_form
 
 
 @pytest.fixture
 def staff_planner(make_user):
     return make_user("planner", username="planung-admin", is_staff=True)
 
-
-def admin_data(**overrides):
-    data = {
-        "name": "Admin-Ort", "description": "", "kind": "physical", "status": "existing", "street": "",
-        "postcode": "", "city": "", "lon": "6.4836", "lat": "50.8048", "virtual_url": "",
-        "shared_building": "standalone", "shared_building_note": "", "contact_name": "", "contact_email": "",
-        "contact_phone": "", "website": "", "target_groups": [str(TargetGroup.objects.get(slug="kinder").pk)],
-        "opening_hours": "Mo 10:00-12:00", "wheelchair": "unknown", "wheelchair_description": "", "capacity": "",
-        "source": "", "source_id": "", "is_published": "on",
-        "place_actors-TOTAL_FORMS": "0", "place_actors-INITIAL_FORMS": "0",
-        "place_actors-MIN_NUM_FORMS": "0", "place_actors-MAX_NUM_FORMS": "1000",
-        "offers-TOTAL_FORMS": "0", "offers-INITIAL_FORMS": "0", "offers-MIN_NUM_FORMS": "0",
-        "offers-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_planner_without_model_permissions_can_use_the_place_admin(client, staff_planner):
@@ -50,7 +35,7 @@ def test_other_roles_cannot_enter_the_admin(client, make_user):
 
 def test_admin_create_assigns_kommune_and_audits(client, staff_planner):
     client.force_login(staff_planner)
-    response = client.post(reverse("admin:places_place_add"), admin_data())
+    response = client.post(reverse("admin:places_place_add"), place_admin_form())
     assert response.status_code == 302, response.content.decode()[:3000]
     place = Place.objects.get(name="Admin-Ort")
     assert place.kommune.code == "053580008008"
@@ -59,7 +44,7 @@ def test_admin_create_assigns_kommune_and_audits(client, staff_planner):
     assert event.changes["new"]["target_groups"] == ["kinder"]
 
     response = client.post(reverse("admin:places_place_change", args=[place.pk]),
-                           admin_data(name="Admin-Ort 2", opening_hours="Mo-Fr 10:00-12:00"))
+                           place_admin_form(name="Admin-Ort 2", opening_hours="Mo-Fr 10:00-12:00"))
     assert response.status_code == 302
     update = AuditEvent.objects.filter(action="place.update").get()
     assert update.changes["name"] == ["Admin-Ort", "Admin-Ort 2"]
@@ -68,10 +53,10 @@ def test_admin_create_assigns_kommune_and_audits(client, staff_planner):
 
 def test_admin_refuses_bad_hours_and_points(client, staff_planner):
     client.force_login(staff_planner)
-    response = client.post(reverse("admin:places_place_add"), admin_data(opening_hours="immer"))
+    response = client.post(reverse("admin:places_place_add"), place_admin_form(opening_hours="immer"))
     assert response.status_code == 200
     assert "OpenStreetMap-Format" in response.content.decode()
-    response = client.post(reverse("admin:places_place_add"), admin_data(lon="13.4", lat="52.5"))
+    response = client.post(reverse("admin:places_place_add"), place_admin_form(lon="13.4", lat="52.5"))
     assert "außerhalb der Gebiete" in response.content.decode()
     assert not Place.objects.exists()
 
