@@ -139,7 +139,7 @@ def history_record(*, actor: Actor, level: AreaLevel, file_name: str, keys: Iter
     slugs = sorted(Indicator.objects.filter(pk__in={int(p[0]) for p in pairs}).values_list("slug", flat=True))
     n_written = sum(len(v) for v in written.values())
     return ValueImport.objects.create(
-        actor=signed_in(actor) if getattr(actor, "pk", None) else None, file_name=file_name[:200], level=level,
+        actor=signed_in(actor), file_name=file_name[:200], level=level,
         indicators=slugs, periods=sorted({p[1] for p in pairs}), replace_all=replace_all,
         n_written=n_written, n_created=n_written - len(previous), n_updated=len(previous), n_deleted=len(deleted),
         n_kept=kept, written=written, previous=[_jsonable(r) for r in [*previous, *deleted]],

@@ -26,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from begegnungsatlas.atlas.models import Area, AreaLevel, Region
 from begegnungsatlas.atlas.selectors.areas import area_ids_at
 from begegnungsatlas.core.geo import METRIC_CRS, WEB_CRS, to_shape, transformer
+from begegnungsatlas.core.permissions import Actor, signed_in
 from begegnungsatlas.core.services import audit_record
 from begegnungsatlas.data import DATA_DIR
 
@@ -248,7 +249,7 @@ def area_table_import(
     weight_column: str = "insgesamt",
     skip_outside: bool = False,
     replace: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> AreaTableSummary:
     """Check every row, spread the counts onto points inside the areas and store them as a need source.
 
@@ -321,7 +322,7 @@ def area_table_import(
             "sampled_areas": [a.name for a, m in zip(found, spread.method, strict=True) if m != "grid"],
             "missing_areas": missing_areas, "skipped_rows": skipped,
         },
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     PopulationCell.objects.bulk_create(_cells(grid, spread, found, targets, wcells, spacing, tree, level),
                                        batch_size=1000)
@@ -337,7 +338,7 @@ ZENSUS2022_SOURCE = "Zensus 2022, Tabelle 1000A-0000 „Bevölkerung kompakt“,
 ZENSUS2022_LICENCE = "Zensus 2022, Statistische Ämter des Bundes und der Länder, dl-de/by-2-0"
 
 
-def zensus2022_table_import(*, region: Region, weight_grid: PopulationGrid | None = None, actor: Any = None,
+def zensus2022_table_import(*, region: Region, weight_grid: PopulationGrid | None = None, actor: Actor = None,
                             replace: bool = True) -> AreaTableSummary:
     """The bundled national Zensus 2022 Gemeinde table as need (persons, column ``insgesamt``) for the region's
     Kommunen; rows of other Gemeinden (and the Germany total) are skipped."""

@@ -73,7 +73,7 @@ def network_import(*, region: Region, name: str, source: str, content: bytes, or
                 region=region, name=name[:200], source=source[:300], licence=(licence or OSM_ATTRIBUTION)[:300],
                 data_date=data_date[:60], file=stored, kind=kind, original_name=original_name[:255],
                 size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                created_by=signed_in(actor) if getattr(actor, "is_authenticated", False) else None,
+                created_by=signed_in(actor),
             )
             audit_record(actor=actor, action="gaps.network_import", obj=network,
                          changes={"name": name, "source": source, "kind": kind, "size": len(content)})

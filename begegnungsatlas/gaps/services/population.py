@@ -267,7 +267,7 @@ def population_grid_import(
     grid = PopulationGrid.objects.create(
         region=region, name=name.strip(), data_year=int(data_year), cell_size_m=size, source=source,
         licence=licence, note=note, columns=columns,
-        created_by=signed_in(actor) if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     PopulationCell.objects.bulk_create(
         [

@@ -51,7 +51,7 @@ def scenario_save(*, name: str, inputs: GapInputs, siting_p: int | None = None,
         region=inputs.grid.region, name=name, inputs={**inputs.as_json(), "siting_p": siting_p,
                                                      "siting_method": siting_method},
         data_versions=data_versions(inputs), results=results,
-        created_by=signed_in(actor) if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     audit_record(actor=actor, action="gaps.scenario_save", obj=scenario, changes={"inputs": scenario.inputs})
     return scenario
