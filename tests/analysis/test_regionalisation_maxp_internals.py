@@ -222,6 +222,6 @@ def test_recombine_trees_is_passed_on_and_checked(monkeypatch: pytest.MonkeyPatc
     assert regions_are_contiguous(adj, res.labels)
     seen.clear()
     max_p_regions(attrs, adj, pop, 500.0, seed=0, n_improve=1)
-    assert set(seen) == {16}  # default up to 5,000 areas
+    assert set(seen) == {24}  # the default
     with pytest.raises(AnalysisError, match="recombine_trees must be >= 1"):
         max_p_regions(attrs, adj, pop, 500.0, recombine_trees=0)

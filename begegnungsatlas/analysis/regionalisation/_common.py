@@ -23,6 +23,7 @@ from ..errors import AnalysisError, EmptyInputError, InfeasibleError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

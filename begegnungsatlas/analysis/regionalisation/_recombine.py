@@ -37,11 +37,148 @@ import time
 
 import numpy as np
 
-from ._common import FloatArray, IntArray
+from .._compiled import compiled
+from ._common import BoolArray, FloatArray, IntArray
 
 _TOL = 1e-10
-_MAX_CELLS = 3_000_000  # entries of the dense (batch, m, m) distance array per chunk
-_SMALL_CELLS = 250_000  # below this, padding costs less than another chunk's Prim loop
+
+
+def _split_trees(
+    starts: IntArray,
+    sizes: IntArray,
+    arc_ptr: IntArray,
+    arc_dst: IntArray,
+    arc_edge: IntArray,
+    weights: FloatArray,
+    plain_d: FloatArray,
+    plain: BoolArray,
+    pop: FloatArray,
+    z: FloatArray,
+    floor: float,
+    limit: FloatArray,
+    part: BoolArray,
+) -> FloatArray:
+    """Compiled kernel of :func:`split_batch` (numba; plain Python when ``NUMBA_DISABLE_JIT=1``).
+
+    Node positions ``starts[g] .. starts[g] + sizes[g]`` belong to group ``g``; ``arc_ptr``/``arc_dst``/
+    ``arc_edge`` list each position's neighbours (positions) and the edge row of ``weights`` (one column per
+    tree; tree 0 of a group with ``plain[g]`` uses ``plain_d``). For every group and tree: Prim's minimum
+    spanning tree from the group's first node (O(m^2) scans, m is small), subtree sums in reverse Prim
+    order (parents come before children), and every cut checked against the floor with
+    ``SSD = Q - |S|^2 / n`` for both parts. Returns the best value per group (inf if no cut meets the
+    floor or the group is not connected) and marks in ``part`` the positions of the cut-off subtree of
+    every group whose best value is below ``limit[g]``.
+    """
+    n_groups = starts.shape[0]
+    n_trees = weights.shape[1]
+    k = z.shape[1]
+    best_out = np.full(n_groups, np.inf)
+    big_m = 1
+    for g in range(n_groups):
+        big_m = max(big_m, sizes[g])
+    key = np.empty(big_m)
+    done = np.zeros(big_m, dtype=np.bool_)
+    parent = np.zeros(big_m, dtype=np.int64)
+    order = np.zeros(big_m, dtype=np.int64)
+    best_parent = np.zeros(big_m, dtype=np.int64)
+    best_order = np.zeros(big_m, dtype=np.int64)
+    sub_p = np.empty(big_m)
+    sub_n = np.empty(big_m)
+    sub_s = np.empty((big_m, k))
+    tot_s = np.empty(k)
+    in_part = np.zeros(big_m, dtype=np.bool_)
+    for g in range(n_groups):
+        s0 = starts[g]
+        m = sizes[g]
+        if m < 2:
+            continue
+        tot_p = 0.0
+        q = 0.0
+        for j in range(k):
+            tot_s[j] = 0.0
+        for i in range(m):
+            tot_p += pop[s0 + i]
+            for j in range(k):
+                tot_s[j] += z[s0 + i, j]
+                q += z[s0 + i, j] * z[s0 + i, j]
+        best = np.inf
+        best_v = -1
+        for t in range(n_trees):
+            use_plain = t == 0 and plain[g]
+            for i in range(m):
+                key[i] = np.inf
+                done[i] = False
+                parent[i] = -1
+            key[0] = 0.0
+            reached = 0
+            for _step in range(m):
+                u = -1
+                low = np.inf
+                for i in range(m):
+                    if not done[i] and key[i] < low:
+                        low = key[i]
+                        u = i
+                if u < 0:
+                    break
+                done[u] = True
+                order[reached] = u
+                reached += 1
+                for a in range(arc_ptr[s0 + u], arc_ptr[s0 + u + 1]):
+                    v = arc_dst[a] - s0
+                    if done[v]:
+                        continue
+                    w = plain_d[arc_edge[a]] if use_plain else weights[arc_edge[a], t]
+                    if w < key[v]:
+                        key[v] = w
+                        parent[v] = u
+            if reached < m:
+                break  # not connected: no tree of this group spans it
+            for i in range(m):
+                sub_p[i] = pop[s0 + i]
+                sub_n[i] = 1.0
+                for j in range(k):
+                    sub_s[i, j] = z[s0 + i, j]
+            for r in range(m - 1, 0, -1):
+                v = order[r]
+                u = parent[v]
+                sub_p[u] += sub_p[v]
+                sub_n[u] += sub_n[v]
+                for j in range(k):
+                    sub_s[u, j] += sub_s[v, j]
+            found = False
+            for v in range(1, m):
+                if sub_p[v] < floor or tot_p - sub_p[v] < floor:
+                    continue
+                a2 = 0.0
+                b2 = 0.0
+                for j in range(k):
+                    a2 += sub_s[v, j] * sub_s[v, j]
+                    rest = tot_s[j] - sub_s[v, j]
+                    b2 += rest * rest
+                val = q - a2 / sub_n[v] - b2 / (m - sub_n[v])
+                if val < best:
+                    best = val
+                    best_v = v
+                    found = True
+            if found:
+                for i in range(m):
+                    best_parent[i] = parent[i]
+                    best_order[i] = order[i]
+        best_out[g] = best
+        if best_v >= 0 and best < limit[g]:
+            for i in range(m):
+                in_part[i] = False
+            in_part[best_v] = True
+            for r in range(1, m):
+                v = best_order[r]
+                if v != best_v and in_part[best_parent[v]]:
+                    in_part[v] = True
+            for i in range(m):
+                part[s0 + i] = in_part[i]
+    return best_out
+
+
+_split_trees_compiled = compiled(_split_trees)
 
 
 def split_batch(
@@ -76,132 +213,63 @@ def split_batch(
     [(0.0, [2, 3])]
     """
     n = z.shape[0]
-    out: list[tuple[float, IntArray]] = [(np.inf, np.zeros(0, dtype=np.int64)) for _ in groups]
+    empty = np.zeros(0, dtype=np.int64)
+    out: list[tuple[float, IntArray]] = [(np.inf, empty) for _ in groups]
     if not groups:
         return out
-    n_trees = factors.shape[1]
     sizes = np.array([nodes.size for nodes in groups], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    all_nodes = np.concatenate(groups).astype(np.int64)
     slot = np.full(n, -1, dtype=np.int64)
-    local = np.zeros(n, dtype=np.int64)
-    all_nodes = np.concatenate(groups)
     slot[all_nodes] = np.repeat(np.arange(len(groups)), sizes)
-    local[all_nodes] = np.arange(all_nodes.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    position = np.full(n, -1, dtype=np.int64)
+    position[all_nodes] = np.arange(all_nodes.size)
     gs = slot[edge_src]
     inside = np.flatnonzero((gs >= 0) & (gs == slot[edge_dst]))
-    weights = (edge_d[inside, None] * factors[inside]).astype(np.float32)
-    if plain is not None:
-        weights[:, 0] = np.where(np.asarray(plain)[gs[inside]], edge_d[inside], weights[:, 0])
-    k = z.shape[1]
-    feats_all = np.column_stack([pop, np.ones(n), z])
-    q_all = (z * z).sum(axis=1)
-    # chunks of groups (largest first) bounding the dense (group, tree, m, m) array
-    by_size = np.argsort(-sizes, kind="stable")
-    chunks: list[IntArray] = []
-    i = 0
-    while i < by_size.size:
-        m = int(sizes[by_size[i]])
-        take = max(1, _MAX_CELLS // (n_trees * m * m))
-        # padding to the largest group costs; start a new chunk below 3/4 of its size,
-        # unless the chunk is so small that one more Prim loop (m numpy steps) costs more
-        if n_trees * m * m * min(take, by_size.size - i) > _SMALL_CELLS:
-            take = min(take, int(np.searchsorted(-sizes[by_size[i:]], -0.75 * m, side="right")))
-        chunks.append(by_size[i : i + take])
-        i += take
-    pos = np.zeros(len(groups), dtype=np.int64)
-    for chunk in chunks:
-        big_m = int(sizes[chunk[0]])
-        n_g = chunk.size
-        n_b = n_g * n_trees
-        pos[chunk] = np.arange(n_g)
-        sel = inside[np.isin(gs[inside], chunk)]
-        wsel = weights[np.isin(gs[inside], chunk)]
-        e_c = pos[gs[sel]]
-        e_i, e_j = local[edge_src[sel]], local[edge_dst[sel]]
-        w4 = np.full((n_g, n_trees, big_m, big_m), np.inf, dtype=np.float32)
-        w4[e_c, :, e_i, e_j] = wsel
-        w4[e_c, :, e_j, e_i] = wsel
-        w = w4.reshape(n_b, big_m, big_m)
-        feats = np.zeros((n_g, big_m, feats_all.shape[1]))
-        nodes_c = np.concatenate([groups[g] for g in chunk.tolist()])
-        feats[pos[slot[nodes_c]], local[nodes_c]] = feats_all[nodes_c]
-        size_b = np.repeat(sizes[chunk], n_trees)
-        rows = np.arange(n_b)
-        real = np.arange(big_m)[None, :] < size_b[:, None]
-        # Prim from local node 0 on every (group, tree) at once. ``w`` is symmetric, so the
-        # row of the area just added holds its distances to all others (one contiguous
-        # gather); areas already in the tree are masked by ``done`` and keep key inf.
-        key = w[:, 0, :].copy()
-        key[:, 0] = np.inf
-        done = np.zeros((n_b, big_m), dtype=bool)
-        done[:, 0] = True
-        best_from = np.zeros((n_b, big_m), dtype=np.int64)
-        parent = np.zeros((n_b, big_m), dtype=np.int64)
-        steps = max(big_m - 1, 0)
-        order = np.zeros((n_b, steps), dtype=np.int64)
-        valid = np.zeros((n_b, steps), dtype=bool)
-        for s in range(steps):
-            new = key.argmin(axis=1)
-            ok = key[rows, new] < np.inf
-            new[~ok] = 0
-            order[:, s] = new
-            valid[:, s] = ok
-            parent[rows, new] = best_from[rows, new]
-            done[rows, new] = True
-            key[rows, new] = np.inf
-            row = w[rows, new]
-            closer = row < key
-            closer &= ~done
-            np.copyto(key, row, where=closer)
-            np.copyto(best_from, new[:, None], where=closer)
-        reached = valid.sum(axis=1) + 1
-        # subtree sums: children were added after their parents. Steps after a tree is
-        # complete point at an extra all-zero node ``big_m`` that is its own parent.
-        sub = np.zeros((n_b, big_m + 1, feats.shape[2]))
-        sub[:, :big_m] = np.repeat(feats, n_trees, axis=0)
-        children = np.where(valid, order, big_m)
-        parents = np.column_stack([parent, np.full(n_b, big_m, dtype=np.int64)])
-        for s in range(steps - 1, -1, -1):
-            child = children[:, s]
-            sub[rows, parents[rows, child]] += sub[rows, child]
-        sub = sub[:, :big_m]
-        q_tot = np.repeat(np.bincount(pos[slot[nodes_c]], weights=q_all[nodes_c], minlength=n_g), n_trees)
-        tot = sub[:, 0, :]
-        p_j, n_j = sub[:, :, 0], sub[:, :, 1]
-        s_j = sub[:, :, 2 : 2 + k]
-        n_all = tot[:, 1, None]
-        ok_cut = (
-            real
-            & (p_j >= floor)
-            & (tot[:, 0, None] - p_j >= floor)
-            & (n_j >= 1)
-            & (n_j < n_all)
-            & (reached == size_b)[:, None]
-        )
-        ok_cut[:, 0] = False
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rest = tot[:, None, 2 : 2 + k] - s_j
-            val = (
-                q_tot[:, None]
-                - (s_j * s_j).sum(axis=2) / n_j
-                - (rest * rest).sum(axis=2) / (n_all - n_j)
-            )
-        val = np.where(ok_cut, val, np.inf).reshape(n_g, n_trees * big_m)
-        pick = val.argmin(axis=1)
-        best_val = val[np.arange(n_g), pick]
-        for c in np.flatnonzero(np.isfinite(best_val)).tolist():
-            g = int(chunk[c])
-            if limit is not None and not best_val[c] < limit[g]:
-                out[g] = (float(best_val[c]), out[g][1])
-                continue
-            b = c * n_trees + int(pick[c]) // big_m
-            part = np.zeros(big_m, dtype=bool)
-            part[int(pick[c]) % big_m] = True
-            par_b = parent[b]
-            for v in order[b, : reached[b] - 1].tolist():
-                if part[par_b[v]]:
-                    part[v] = True
-            out[g] = (float(best_val[c]), groups[g][part[: sizes[g]]])
+    a, b = position[edge_src[inside]], position[edge_dst[inside]]
+    arc_src = np.concatenate([a, b])
+    by_src = np.argsort(arc_src, kind="stable")
+    arc_dst = np.concatenate([b, a])[by_src]
+    arc_edge = np.concatenate([np.arange(inside.size), np.arange(inside.size)])[by_src].astype(np.int64)
+    arc_ptr = np.zeros(all_nodes.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(arc_src, minlength=all_nodes.size), out=arc_ptr[1:])
+    plain_d = np.ascontiguousarray(edge_d[inside], dtype=np.float64)
+    weights = np.ascontiguousarray(plain_d[:, None] * factors[inside], dtype=np.float64)
+    plain_arr = np.zeros(len(groups), dtype=np.bool_) if plain is None else np.asarray(plain, dtype=np.bool_)
+    lim = np.full(len(groups), np.inf) if limit is None else np.asarray(limit, dtype=np.float64)
+    part = np.zeros(all_nodes.size, dtype=np.bool_)
+    best = _split_trees_compiled(
+        starts, sizes, arc_ptr, arc_dst, arc_edge, weights, plain_d, plain_arr,
+        np.ascontiguousarray(pop[all_nodes], dtype=np.float64),
+        np.ascontiguousarray(z[all_nodes], dtype=np.float64), float(floor), lim, part,
+    )
+    for g in np.flatnonzero(np.isfinite(best)).tolist():
+        lo, hi = int(starts[g]), int(starts[g] + sizes[g])
+        out[g] = (float(best[g]), all_nodes[lo:hi][part[lo:hi]] if best[g] < lim[g] else empty)
     return out
+
+
+def _matching_batches(a: IntArray, b: IntArray, p: int) -> IntArray:
+    """Batch number of each pair ``(a[i], b[i])``, in order: batch 0 is the greedy matching of the pairs in
+    their order (a pair joins if neither region is taken yet), batch 1 the greedy matching of the pairs left,
+    and so on; pairs in one batch share no region (compiled with numba)."""
+    m = a.shape[0]
+    batch = np.full(m, -1, dtype=np.int64)
+    taken = np.full(p, -1, dtype=np.int64)  # the last batch that took each region
+    left = m
+    j = 0
+    while left > 0:
+        for i in range(m):
+            if batch[i] < 0 and taken[a[i]] != j and taken[b[i]] != j:
+                batch[i] = j
+                taken[a[i]] = j
+                taken[b[i]] = j
+                left -= 1
+        j += 1
+    return batch
+
+
+_matching_batches_compiled = compiled(_matching_batches)
 
 
 def recombine(
@@ -277,23 +345,16 @@ def recombine(
         a_arr, b_arr = np.divmod(arr, p)
         prio = ssd[a_arr] + ssd[b_arr]
         arr = arr[np.lexsort((rng.random(arr.size), -prio))]
-        pending = arr.tolist()
+        a_arr, b_arr = np.divmod(arr, p)
+        batch_of = _matching_batches_compiled(a_arr, b_arr, p)
+        by_batch = np.argsort(batch_of, kind="stable")
+        cuts = np.searchsorted(batch_of[by_batch], np.arange(int(batch_of.max()) + 2))
         improved = 0
-        while pending:
+        for j in range(cuts.size - 1):
             if deadline is not None and time.perf_counter() > deadline:
                 break
-            used: set[int] = set()
-            batch: list[tuple[int, int]] = []
-            later: list[int] = []
-            for key in pending:
-                a, b = divmod(key, p)
-                if a in used or b in used:
-                    later.append(key)
-                else:
-                    used.add(a)
-                    used.add(b)
-                    batch.append((a, b))
-            pending = later
+            in_batch = by_batch[cuts[j] : cuts[j + 1]]
+            batch = list(zip(a_arr[in_batch].tolist(), b_arr[in_batch].tolist(), strict=True))
             groups = [np.concatenate([members[a], members[b]]) for a, b in batch]
             fresh = [
                 (st := tried.get(a * p + b)) is None or st[0] != version[a] or st[1] != version[b]

@@ -209,12 +209,11 @@ def max_p_regions(
         Steepest-descent passes per descent.
     recombine_rounds : int
         Rounds of merge-and-resplit of adjacent region pairs (see ``_recombine``), each
-        followed by a descent, per improved construction; 0 switches it off. Default: 4
-        up to 5,000 areas, 2 above (a round costs about as much as 40 constructions).
+        followed by a descent, per improved construction; 0 switches it off. Default: 8
+        (on 10,000 grid cells a round costs about as much as 4 constructions).
     recombine_trees : int
         Random spanning trees per region pair in merge-and-resplit (more trees find better
-        cuts of pairs tight around the floor, at proportional cost). Default: 16 up to 5,000
-        areas, 24 above, where fewer rounds are run.
+        cuts of pairs tight around the floor, at proportional cost). Default: 24.
     sweeps : int
         Simulated-annealing sweeps per improved construction after those rounds
         (default 0, off: merge-and-resplit does more per second when regions are tight
@@ -256,9 +255,9 @@ def max_p_regions(
     if n_improve is None:
         n_improve = min(10, max(1, 2_500 // n))
     if recombine_rounds is None:
-        recombine_rounds = 4 if n <= 5_000 else 2
+        recombine_rounds = 8
     if recombine_trees is None:
-        recombine_trees = 16 if n <= 5_000 else 24
+        recombine_trees = 24
     if (
         n_constructions < 1
         or n_improve < 1
