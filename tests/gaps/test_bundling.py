@@ -56,7 +56,8 @@ def test_view_is_for_planners_and_exports_csv(client: Any, planner: Any, make_us
     assert page.status_code == 200
     assert "Rentenberatung" in page.content.decode()
     csv_text = client.get(reverse("gaps:bundling"), {**params, "format": "csv"}).content.decode()
-    assert csv_text.splitlines()[0] == "Cluster;Orte;Angebote;Bereiche"
+    assert csv_text.splitlines()[0] == "Entfernung;Luftlinie;3000 m;Ältere Menschen"
+    assert csv_text.splitlines()[1] == "Cluster;Orte;Angebote;Bereiche"
     assert "Seniorencafé | Rentenberatung" in csv_text or "Rentenberatung | Seniorencafé" in csv_text
 
 
