@@ -78,9 +78,8 @@ def bundling_overview(*, region: Region, group: TargetGroup | None, radius: floa
     if network is not None:
         # Walking distances only between points inside the network's extent; the rest is named, never guessed.
         graph = network_graph(network)
-        places_out = adapter.outside(graph, all_xy)
-        if len(all_centres):
-            centres_out = adapter.outside(graph, all_centre_xy)
+        out = adapter.outside(graph, np.vstack([all_xy, all_centre_xy]))  # one hull test for both
+        places_out, centres_out = out[: len(all_ids)], out[len(all_ids) :]
         if places_out.all():
             raise GapsError(_("Kein Ort mit Angeboten für %(group)s liegt im Wegenetz „%(name)s“; bitte ein "
                               "Wegenetz wählen, das diese Orte abdeckt, oder Luftlinie.")
