@@ -66,8 +66,15 @@ def cells_geojson(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def clusters_csv(result: dict[str, Any]) -> str:
+    """Bundling clusters; first how distances were measured (with the network's attribution) and, on foot, the
+    places left out because they lie outside the walking network."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
+    distance = result["distance"]
+    writer.writerow([_("Entfernung"), distance["label"], f"{result['radius']:.0f} m", result["group"],
+                     *([distance["licence"]] if distance["mode"] == "network" else [])])
+    if result.get("outside_places"):
+        writer.writerow([_("außerhalb des Wegenetzes, nicht berücksichtigt"), " | ".join(result["outside_places"])])
     writer.writerow([_("Cluster"), _("Orte"), _("Angebote"), _("Bereiche")])
     for i, c in enumerate(result["clusters"], start=1):
         writer.writerow([i, " | ".join(c["places"]), " | ".join(c["offers"]), " | ".join(c["categories"])])

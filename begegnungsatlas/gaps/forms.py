@@ -26,6 +26,17 @@ class NetworkChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return _("Fußweg (Wegenetz): %(name)s – %(region)s") % {"name": obj.name, "region": obj.region.name}
 
 
+def network_field(*, help_text: Any) -> NetworkChoiceField:
+    """How distances are measured: straight line (empty) or one of the READY walking networks.
+
+    The choice lists the networks of every region; each form checks in ``clean`` that the chosen one belongs to
+    its region (the analysis and the bundling page share this field)."""
+    return NetworkChoiceField(
+        WalkingNetwork.objects.filter(status=NetworkStatus.READY).select_related("region"), required=False,
+        empty_label=_("Luftlinie"), label=_("Entfernung messen als"), help_text=help_text,
+    )
+
+
 class GapForm(forms.Form):
     grid = forms.ModelChoiceField(PopulationGrid.objects.select_related("region"), label=_("Bevölkerungsraster"))
     group = forms.ChoiceField(choices=group_choices, label=_("Zielgruppe"))
@@ -42,9 +53,7 @@ class GapForm(forms.Form):
     )
     method = forms.ChoiceField(choices=METHOD_CHOICES, label=_("Methode"), initial="coverage")
     radius = forms.IntegerField(min_value=100, max_value=20_000, initial=1000, label=_("Entfernung (m)"))
-    network = NetworkChoiceField(
-        WalkingNetwork.objects.filter(status=NetworkStatus.READY).select_related("region"), required=False,
-        empty_label=_("Luftlinie"), label=_("Entfernung messen als"),
+    network = network_field(
         help_text=_("Fußweg: kürzester Weg im importierten OSM-Wegenetz. Zellen und Orte außerhalb des Wegenetzes "
                     "werden nicht bewertet und gezählt."),
     )
@@ -153,12 +162,23 @@ class BundlingForm(forms.Form):
     group = forms.ModelChoiceField(TargetGroup.objects.order_by("sort"), required=False, label=_("Zielgruppe"),
                                    empty_label=_("alle Zielgruppen"))
     radius = forms.IntegerField(min_value=100, max_value=5000, initial=800, label=_("Gehentfernung (m)"))
+    network = network_field(
+        help_text=_("Fußweg: kürzester Weg im importierten OSM-Wegenetz. Orte außerhalb des Wegenetzes werden "
+                    "nicht berücksichtigt und unter dem Ergebnis genannt."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from begegnungsatlas.atlas.models import Region
 
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(is_reference=False)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region, network = data.get("region"), data.get("network")
+        if region and network and network.region_id != region.pk:
+            self.add_error("network", _("Das Wegenetz gehört nicht zur gewählten Region."))
+        return data
 
 
 class NetworkUploadForm(forms.Form):

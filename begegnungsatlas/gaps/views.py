@@ -184,7 +184,8 @@ def bundling(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:
-            context["result"] = bundling_overview(region=d["region"], group=d["group"], radius=float(d["radius"]))
+            context["result"] = bundling_overview(region=d["region"], group=d["group"], radius=float(d["radius"]),
+                                                 network=d["network"])
         except GapsError as exc:
             form.add_error(None, str(exc))
     if context.get("result") and request.GET.get("format") == "csv":

@@ -82,3 +82,28 @@ def test_planner_imports_a_network_and_runs_on_walking_distance(page, live_serve
     page.goto(live_server.url + "/versorgung/")
     expect(page.locator("#network-upload")).to_have_count(0)
     expect(page.locator("#id_network")).to_have_count(0)
+
+
+def test_bundling_on_foot_names_the_mode_and_the_places_outside(page, live_server, network_data, sign_in):
+    from begegnungsatlas.core.models import User
+    from begegnungsatlas.gaps.services.networks import network_build, network_import
+    from begegnungsatlas.places.models import Offer, Place
+
+    network_build(network_import(region=network_data.region, name="Aplerbeck (OSM)", source="OSM (Test)",
+                                 content=APLERBECK.read_bytes(), original_name=APLERBECK.name,
+                                 actor=User.objects.get(username="planung-netz")))
+    for place in Place.objects.filter(status="existing"):
+        Offer.objects.create(place=place, title=f"Treff {place.name}", category="leisure")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in("planung-netz", PASSWORD)
+    page.goto(live_server.url + "/versorgung/buendelung/")
+    page.locator("#id_region").select_option(label="Dortmund")
+    page.locator("#id_radius").fill("500")
+    page.locator("#id_network").select_option(label="Fußweg (Wegenetz): Aplerbeck (OSM) – Dortmund")
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(page.locator("#bundling-distance")).to_have_text("Entfernung 500 m als Fußweg im Wegenetz „Aplerbeck (OSM)“.")
+    expect(page.locator("#bundling-network-outside")).to_contain_text("Seniorenbüro Innenstadt")
+    expect(page.get_by_text("© OpenStreetMap-Mitwirkende, Open Database License (ODbL) 1.0")).to_be_visible()
+    expect(page.locator("#bundling-map .leaflet-overlay-pane canvas")).to_be_attached()
+    assert not errors, errors
