@@ -9,10 +9,10 @@ FROM ${BASE}
 
 # chromium: the browser tests drive Debian's chromium through Playwright (no browser download);
 # libatomic1: Playwright's bundled node driver needs it (a minimal Debian lacks it); postgresql-client: pg_isready;
-# fonts: readable PDFs and screenshots.
+# fonts: readable PDFs and screenshots; gettext: the catalogue test runs makemessages (xgettext, msgmerge).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      chromium libatomic1 postgresql-client fonts-dejavu-core \
+      chromium libatomic1 postgresql-client fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -63,7 +63,7 @@ def test_run_script_is_valid_bash_and_keeps_ci_entry_point():
 
 
 def test_sourcing_defines_functions_without_running(tmp_path):
-    result = bash("type find_python ensure_venv venv_ok ensure_postgres test_db_name >/dev/null && echo ok",
+    result = bash("type find_python ensure_venv venv_ok ensure_postgres ensure_gettext test_db_name >/dev/null && echo ok",
                   cwd=tmp_path, path="TOOLS")
     assert result.stdout.strip() == "ok", result.stderr
 
@@ -179,3 +179,23 @@ def test_running_postgresql_is_left_alone(tmp_path, bin_dir):
     result = bash("ensure_postgres && echo up", cwd=tmp_path, path=f"{bin_dir}:TOOLS", env={"CALLS": str(calls)})
     assert result.stdout.strip() == "up"
     assert "apt-get" not in calls.read_text()
+
+
+def test_missing_gettext_is_installed(tmp_path, bin_dir):
+    """The catalogue test needs xgettext: a machine without it gets Debian's gettext, like chromium."""
+    fake_tool(bin_dir, "apt-get", "exit 0\n")
+    fake_tool(bin_dir, "sudo", '"$@"\n')
+    calls = tmp_path / "calls.log"
+    result = bash("ensure_gettext && echo ok", cwd=tmp_path, path=f"{bin_dir}:TOOLS", env={"CALLS": str(calls)})
+    assert result.returncode == 0, result.stderr
+    assert "apt-get install -y -qq gettext" in calls.read_text()
+
+
+def test_installed_gettext_is_left_alone(tmp_path, bin_dir):
+    fake_tool(bin_dir, "xgettext", "exit 0\n")
+    fake_tool(bin_dir, "msgmerge", "exit 0\n")
+    fake_tool(bin_dir, "apt-get", "exit 1\n")
+    calls = tmp_path / "calls.log"
+    result = bash("ensure_gettext && echo ok", cwd=tmp_path, path=f"{bin_dir}:TOOLS", env={"CALLS": str(calls)})
+    assert result.stdout.strip() == "ok", result.stderr
+    assert not calls.exists() or "apt-get" not in calls.read_text()

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import gettext
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import polib
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from begegnungsatlas.places.services.places import place_create
 
-LOCALE = Path(__file__).resolve().parents[2] / "begegnungsatlas" / "locale" / "en" / "LC_MESSAGES"
+PACKAGE = Path(__file__).resolve().parents[2] / "begegnungsatlas"
+LOCALE = PACKAGE / "locale" / "en" / "LC_MESSAGES"
 PO = LOCALE / "django.po"
 MO = LOCALE / "django.mo"
 PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%")
@@ -145,3 +149,51 @@ def test_compiled_catalogue_matches_the_po(tmp_path: Path) -> None:
     assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header
     assert len(committed_catalog) > 1000
     assert committed_catalog == compiled_catalog
+
+
+# The same call as in docs/i18n.md: vendored scripts and the analysis package carry no UI strings.
+MAKEMESSAGES_IGNORE = ["static/vendor/*", "analysis/*"]
+GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge")
+
+
+def _key(entry: polib.POEntry) -> tuple[str, str, str]:
+    return (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
+
+
+def _show(keys: set[tuple[str, str, str]]) -> list[str]:
+    return sorted(f"[{ctx}] {msgid}" if ctx else msgid for ctx, msgid, _plural in keys)
+
+
+def test_catalogue_covers_every_translatable_string(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new or changed ``{% translate %}`` / ``gettext`` string without an entry in the .po fails here.
+
+    ``makemessages`` runs exactly as documented, but on a mirror of the package (symlinks to everything but
+    ``locale``) with a copy of the locale directory, so the committed catalogue is never touched; the extracted
+    template (``django.pot``, kept) is compared with the committed .po by msgctxt + msgid (+ plural).
+    """
+    missing_tools = [tool for tool in GETTEXT_TOOLS if shutil.which(tool) is None]
+    if missing_tools:
+        pytest.fail(f"GNU gettext is not installed ({', '.join(missing_tools)} not found): this test extracts the "
+                    "translatable strings with makemessages. Install it: apt-get install gettext "
+                    "(./run test does this).", pytrace=False)
+    mirror = tmp_path / "begegnungsatlas"
+    mirror.mkdir()
+    for child in PACKAGE.iterdir():
+        if child.name not in ("locale", "__pycache__"):
+            (mirror / child.name).symlink_to(child, target_is_directory=child.is_dir())
+    shutil.copytree(PACKAGE / "locale", mirror / "locale")
+    monkeypatch.chdir(mirror)
+    with override_settings(LOCALE_PATHS=[str(mirror / "locale")]):
+        call_command("makemessages", locale=["en"], ignore_patterns=MAKEMESSAGES_IGNORE, symlinks=True,
+                     keep_pot=True, verbosity=0)
+    extracted = {_key(e) for e in polib.pofile(str(mirror / "locale" / "django.pot")) if e.msgid}
+    assert len(extracted) > 1000
+    committed = {_key(e) for e in polib.pofile(str(PO)) if not e.obsolete}
+    missing = extracted - committed
+    assert not missing, (
+        f"{len(missing)} translatable string(s) have no entry in {PO.name}: run makemessages and translate them "
+        f"(docs/i18n.md): {_show(missing)[:20]}")
+    stale = committed - extracted
+    assert not stale, (
+        f"{len(stale)} entr(y/ies) in {PO.name} are no longer in the source: run makemessages (docs/i18n.md): "
+        f"{_show(stale)[:20]}")
