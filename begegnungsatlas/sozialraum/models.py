@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -80,8 +81,9 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("Vorschlag")
-        verbose_name_plural = _("Vorschläge")
+        # Context: a computed Sozialraum proposal, not a citizen's suggestion (places.Suggestion, "Suggestion").
+        verbose_name = pgettext_lazy("Sozialraum", "Vorschlag")
+        verbose_name_plural = pgettext_lazy("Sozialraum", "Vorschläge")
 
     def __str__(self) -> str:
         return self.name

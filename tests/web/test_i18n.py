@@ -59,8 +59,9 @@ def test_german_is_the_default(client: Any, db: Any) -> None:
          ["<h1>Sozialraumatlas", "Indikatoren"]),
         ("/atlas/methode/", ["<h1>How the atlas calculates</h1>", "Missing and suppressed values"],
          ["So rechnet der Atlas", "Fehlende und gesperrte Werte"]),
-        ("/foerderung/", ["<h1>Funding calls “Places of encounter”</h1>", "Calls"],
-         ["Förderaufrufe", "Aufrufe"]),
+        # "Förderung" names the section ("Funding", context "Bereich"), elsewhere a grant ("Grant").
+        ("/foerderung/", ["<h1>Funding calls “Places of encounter”</h1>", "Calls", "Funding – Begegnungsatlas"],
+         ["Förderaufrufe", "Aufrufe", "Grant – Begegnungsatlas"]),
         ("/anmelden/", ["<h1>Sign in</h1>", "Username", "Password"], ["Benutzername", "Passwort"]),
     ],
 )

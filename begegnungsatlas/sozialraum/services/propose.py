@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from begegnungsatlas.analysis.errors import AnalysisError, InfeasibleError
 from begegnungsatlas.analysis.regionalisation import (
@@ -197,7 +198,7 @@ def proposal_compute(inputs: ProposalInputs) -> tuple[BaseUnits, Regionalisation
 def proposal_create(*, inputs: ProposalInputs, name: str, actor: Actor) -> Proposal:
     units, result, q = proposal_compute(inputs)
     proposal = Proposal.objects.create(
-        region=inputs.base_level.region, base_level=inputs.base_level, name=name.strip()[:200] or _("Vorschlag"),
+        region=inputs.base_level.region, base_level=inputs.base_level, name=name.strip()[:200] or pgettext("Sozialraum", "Vorschlag"),
         method=inputs.method, params=inputs.to_json(), unit_ids=units.ids, labels=result.labels.tolist(),
         quality=q, created_by=signed_in(actor),
     )
