@@ -473,3 +473,16 @@ def test_every_partition_of_a_tiny_path_is_no_better_than_max_p() -> None:
             best_p = max(best_p, len(sums))
     res = max_p_regions(np.arange(n, dtype=float), path, pop, 3.0, seed=0)
     assert res.n_regions == best_p == 4
+
+
+def test_contiguity_keeps_the_polygons_of_a_geometry_collection() -> None:
+    """A repaired boundary stored as a GeometryCollection (polygon + stray line), as 39 of Dortmund's
+    Unterbezirke come out of ``make_valid``: its polygon counts; a collection without polygons is refused."""
+    from shapely.geometry import GeometryCollection, LineString
+
+    mixed = GeometryCollection([box(1, 0, 2, 1), LineString([(2, 0), (3, 0)])])
+    adj = contiguity_from_polygons([box(0, 0, 1, 1), mixed, box(2, 0, 3, 1)], kind="rook")
+    assert adj.toarray().tolist() == [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
+    lines_only = GeometryCollection([LineString([(0, 0), (1, 1)])])
+    with pytest.raises(AnalysisError, match="geometry 1 is a GeometryCollection without polygons"):
+        contiguity_from_polygons([box(0, 0, 1, 1), lines_only])

@@ -200,3 +200,30 @@ def test_adopt_freezes_and_a_new_version_copies_the_layout(draft, planner):
     assert [(p.code, p.units) for p in layout_of(new.level)] == [(p.code, p.units) for p in layout_of(adopted.level)]
     with pytest.raises(SozialraumError, match="schon einen Entwurf"):
         sozialraum_new_version(sr=adopted, actor=planner)
+
+
+def test_proposal_on_dortmunds_unterbezirke_with_repaired_boundaries(planner):
+    """Dortmund's 170 real Unterbezirke: 39 boundaries are stored as GeometryCollections after repair (polygon plus
+    stray lines); the proposal uses their polygons (it failed with "geometry 2 is a GeometryCollection")."""
+    from begegnungsatlas.atlas import demo
+    from begegnungsatlas.atlas.models import AreaLevel
+
+    demo.indicators_dortmund(out=lambda *_a: None)
+    level = AreaLevel.objects.get(region__slug="dortmund", slug="unterbezirk")
+    inputs = ProposalInputs(base_level=level, method="maxp", period="2024",
+                            indicators=[(Indicator.objects.get(slug="children_under_15_SGB_II_pct"), 1.0),
+                                        (Indicator.objects.get(slug="over_65_SGB_XII_pct"), 1.0)],
+                            min_units=6)
+    proposal = proposal_create(inputs=inputs, name="Kinder- und Altersarmut", actor=planner)
+    units = base_units(level)
+    labels = np.asarray(proposal.labels)
+    assert len(labels) == 170
+    assert regions_are_contiguous(units.adjacency, labels)
+    assert np.bincount(labels).min() >= 6
+    assert proposal.quality["n_regions"] >= 20
+    from begegnungsatlas.sozialraum.services.versions import sozialraum_create_from_proposal
+
+    draft = sozialraum_create_from_proposal(proposal=proposal, series="Sozialräume Dortmund", actor=planner)
+    parts = list(Area.objects.filter(level=draft.level).exclude(geometry=None))
+    assert len(parts) == proposal.quality["n_regions"]
+    assert all(to_shape(a.geometry).geom_type in ("Polygon", "MultiPolygon") for a in parts)

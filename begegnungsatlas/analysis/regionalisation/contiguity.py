@@ -42,6 +42,17 @@ def _polygonal(geoms: Any) -> Any:
         raise AnalysisError(f"geometries: geometry {int(missing[0])} is missing or empty")
     type_ids = shapely.get_type_id(arr)
     polygonal = {int(shapely.GeometryType.POLYGON), int(shapely.GeometryType.MULTIPOLYGON)}
+    collections = np.flatnonzero(type_ids == int(shapely.GeometryType.GEOMETRYCOLLECTION))
+    if collections.size:
+        # A repaired boundary is often a collection of its polygon(s) and stray lines or points: keep the polygons.
+        arr = arr.copy()
+        for k in collections.tolist():
+            kept = shapely.get_parts(arr[k])
+            kept = kept[np.isin(shapely.get_type_id(kept), list(polygonal))]
+            if kept.size == 0:
+                raise AnalysisError(f"geometries: geometry {k} is a GeometryCollection without polygons")
+            arr[k] = shapely.union_all(kept)
+        type_ids = shapely.get_type_id(arr)
     if not np.isin(type_ids, list(polygonal)).all():
         bad = int(np.flatnonzero(~np.isin(type_ids, list(polygonal)))[0])
         raise AnalysisError(f"geometries: geometry {bad} is a {arr[bad].geom_type}, not a polygon")

@@ -24,6 +24,7 @@ from begegnungsatlas.analysis.regionalisation import contiguity_from_polygons
 from begegnungsatlas.atlas.models import Area, AreaLevel, AreaMembership
 from begegnungsatlas.atlas.selectors.values import indicator_values_for_level
 from begegnungsatlas.atlas.services.areas import area_fields_from_geometry
+from begegnungsatlas.atlas.services.boundaries import polygonal
 from begegnungsatlas.core.geo import to_geojson, to_metric, to_shape
 from begegnungsatlas.core.permissions import signed_in
 from begegnungsatlas.core.services import audit_record
@@ -73,7 +74,9 @@ def base_units(level: AreaLevel) -> BaseUnits:
     if not rows:
         raise SozialraumError(_("Die Ebene „%(level)s“ hat keine Gebiete mit Grenzen.") % {"level": level.name})
     raw = [to_shape(g) for _i, _n, g in rows if g is not None]
-    geoms_web = [shapely.make_valid(g) for g in raw]
+    # Repaired boundaries can be collections with stray lines (39 of Dortmund's Unterbezirke): keep the polygons,
+    # so that the dissolved Sozialräume are polygons too.
+    geoms_web = [polygonal(fixed) or fixed for fixed in (shapely.make_valid(g) for g in raw)]
     # contiguity repairs invalid polygons itself (and keeps only their polygonal parts)
     metric = [to_metric(g) for g in raw]
     adjacency = contiguity_from_polygons(metric, kind="rook", islands="connect", tolerance=1.0)
