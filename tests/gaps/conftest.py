@@ -4,7 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
+
+
+def core_inputs(grid: Any, places: list[Any], group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the analysis core gets for ``grid`` and ``places``, built by hand: cell xy, demand of ``group``,
+    place xy (EPSG:25832) and capacities (default 1)."""
+    from begegnungsatlas.gaps.services.analysis import demand_of, metric_xy
+
+    cells = list(grid.cells.order_by("id"))
+    return (np.array([[c.x, c.y] for c in cells]), np.array([demand_of(c, group) for c in cells]),
+            metric_xy([(p.lon, p.lat) for p in places]), np.array([float(p.capacity or 1) for p in places]))
+
+
+def core_cell_values(method: str, xy: np.ndarray, demand: np.ndarray, supply: np.ndarray, capacity: np.ndarray,
+                     radius: float) -> np.ndarray:
+    """The per-cell value of ``method`` from the analysis core called directly (2SFCA per 1,000 persons)."""
+    from begegnungsatlas.analysis.accessibility import coverage, enhanced_two_step_fca, nearest, two_step_fca
+
+    if method == "nearest":
+        return nearest(xy, supply).distance
+    if method == "coverage":
+        return coverage(xy, supply, radius, weights=demand).covered.astype(float)
+    fca = {"2sfca": two_step_fca, "e2sfca": enhanced_two_step_fca}[method]
+    return 1000 * fca(xy, demand, supply, capacity, radius)
 
 
 @pytest.fixture

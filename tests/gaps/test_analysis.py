@@ -8,17 +8,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from begegnungsatlas.analysis.accessibility import coverage, enhanced_two_step_fca, nearest, two_step_fca
+from begegnungsatlas.analysis.accessibility import nearest
 from begegnungsatlas.analysis.location import coverage_from_xy, lscp, mclp_from_xy, p_median_from_xy
 from begegnungsatlas.atlas.models import AreaLevel
 from begegnungsatlas.gaps.errors import GapsError
 from begegnungsatlas.gaps.services.analysis import (
     GapInputs,
-    demand_of,
     metric_xy,
     run_gap_analysis,
     run_siting,
 )
+from tests.gaps.conftest import core_cell_values, core_inputs
 
 
 def _inputs(grid: Any, **kw: Any) -> GapInputs:
@@ -28,26 +28,12 @@ def _inputs(grid: Any, **kw: Any) -> GapInputs:
     return GapInputs(**{**defaults, **kw})
 
 
-def _core_inputs(grid: Any, places: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    cells = list(grid.cells.order_by("id"))
-    demand = np.array([demand_of(c, "ab65") for c in cells])
-    xy = np.array([[c.x, c.y] for c in cells])
-    supply = metric_xy([(p.lon, p.lat) for p in places])
-    capacity = np.array([float(p.capacity or 1) for p in places])
-    return xy, demand, supply, capacity
-
-
 @pytest.mark.parametrize("method", ["nearest", "coverage", "2sfca", "e2sfca"])
 def test_cell_values_equal_the_core(dueren_grid: Any, dueren_places: list[Any], method: str) -> None:
     existing = [p for p in dueren_places if p.status == "existing"]
     out = run_gap_analysis(_inputs(dueren_grid, method=method))
-    xy, demand, supply, capacity = _core_inputs(dueren_grid, existing)
-    expected = {
-        "nearest": lambda: nearest(xy, supply).distance,
-        "coverage": lambda: coverage(xy, supply, 2000.0, weights=demand).covered.astype(float),
-        "2sfca": lambda: 1000 * two_step_fca(xy, demand, supply, capacity, 2000.0),
-        "e2sfca": lambda: 1000 * enhanced_two_step_fca(xy, demand, supply, capacity, 2000.0),
-    }[method]()
+    xy, demand, supply, capacity = core_inputs(dueren_grid, existing, "ab65")
+    expected = core_cell_values(method, xy, demand, supply, capacity, 2000.0)
     got = np.array([c["value"] for c in out["cells"]])
     np.testing.assert_allclose(got, np.round(expected, 3), atol=1e-9)
     served = nearest(xy, supply).distance <= 2000.0
@@ -82,7 +68,7 @@ def test_siting_equals_mclp_with_existing_places_fixed(dueren_grid: Any, dueren_
     candidates = [p for p in dueren_places if p.status != "existing"]
     extra = [{"name": "Kandidat Linnich", "lon": 6.2690, "lat": 50.9790, "kind": "hochgeladen", "id": None}]
     out = run_siting(_inputs(dueren_grid), p=2, extra_candidates=extra)
-    xy, demand, supply, _cap = _core_inputs(dueren_grid, existing)
+    xy, demand, supply, _cap = core_inputs(dueren_grid, existing, "ab65")
     cand_xy = np.vstack([metric_xy([(p.lon, p.lat) for p in candidates]), metric_xy([(6.2690, 50.9790)])])
     direct = mclp_from_xy(xy, np.vstack([supply, cand_xy]), radius=2000.0, p=2, weights=demand,
                           fixed=np.arange(len(existing)))
@@ -123,7 +109,7 @@ def test_no_candidates_and_wrong_level_are_refused(dueren_grid: Any, planner: An
 def _siting_core(grid: Any, places: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], int]:
     existing = [p for p in places if p.status == "existing"]
     candidates = [p for p in places if p.status != "existing"]
-    xy, demand, supply, _cap = _core_inputs(grid, existing)
+    xy, demand, supply, _cap = core_inputs(grid, existing, "ab65")
     sites = np.vstack([supply, metric_xy([(p.lon, p.lat) for p in candidates])])
     return xy, demand, sites, [p.name for p in candidates], len(existing)
 

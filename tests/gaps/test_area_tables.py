@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 import shapely
 
-from begegnungsatlas.analysis.accessibility import coverage, enhanced_two_step_fca, nearest, two_step_fca
 from begegnungsatlas.analysis.location import coverage_from_xy, lscp, mclp_from_xy, p_median_from_xy
 from begegnungsatlas.atlas.models import Area, AreaLevel, Region
 from begegnungsatlas.data import DATA_DIR
@@ -21,13 +20,13 @@ from begegnungsatlas.gaps.errors import GapsError
 from begegnungsatlas.gaps.models import GridKind, PopulationGrid
 from begegnungsatlas.gaps.services.analysis import (
     GapInputs,
-    demand_of,
     metric_xy,
     run_gap_analysis,
     run_siting,
 )
 from begegnungsatlas.gaps.services.area_tables import area_table_import
 from begegnungsatlas.gaps.services.population import read_rows
+from tests.gaps.conftest import core_cell_values, core_inputs
 
 ZENSUS2022 = DATA_DIR / "zensus2022" / "zensus2022_1000A-0000_de_flat.csv"
 DUEREN_TOTAL = 275_392  # docs of the bundled file: Kreis Düren, 15 Gemeinden
@@ -134,25 +133,14 @@ def _inputs(grid: Any, **kw: Any) -> GapInputs:
     return GapInputs(**{**defaults, **kw})
 
 
-def _core(grid: Any, places: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    cells = list(grid.cells.order_by("id"))
-    return (np.array([[c.x, c.y] for c in cells]), np.array([demand_of(c, "insgesamt") for c in cells]),
-            metric_xy([(p.lon, p.lat) for p in places]), np.array([float(p.capacity or 1) for p in places]))
-
-
 @pytest.mark.parametrize("method", ["nearest", "coverage", "2sfca", "e2sfca"])
 def test_every_method_runs_on_the_table_and_equals_the_core(dueren_grid: Any, dueren_places: list[Any],
                                                             dueren_rows: list[dict[str, str]], method: str) -> None:
     grid = _import(dueren_rows, weight_grid=dueren_grid).grid
     existing = [p for p in dueren_places if p.status == "existing"]
     out = run_gap_analysis(_inputs(grid, method=method))
-    xy, demand, supply, capacity = _core(grid, existing)
-    expected = {
-        "nearest": lambda: nearest(xy, supply).distance,
-        "coverage": lambda: coverage(xy, supply, 2000.0, weights=demand).covered.astype(float),
-        "2sfca": lambda: 1000 * two_step_fca(xy, demand, supply, capacity, 2000.0),
-        "e2sfca": lambda: 1000 * enhanced_two_step_fca(xy, demand, supply, capacity, 2000.0),
-    }[method]()
+    xy, demand, supply, capacity = core_inputs(grid, existing, "insgesamt")
+    expected = core_cell_values(method, xy, demand, supply, capacity, 2000.0)
     np.testing.assert_allclose([c["value"] for c in out["cells"]], np.round(expected, 3), atol=1e-9)
     assert out["totals"]["demand"] == DUEREN_TOTAL
     assert sum(a["demand"] for a in out["areas"]) == DUEREN_TOTAL  # every Kommune's table value, exactly
@@ -165,7 +153,7 @@ def test_siting_methods_run_on_the_table_and_equal_the_core(dueren_grid: Any, du
     grid = _import(dueren_rows, weight_grid=dueren_grid).grid
     existing = [p for p in dueren_places if p.status == "existing"]
     candidates = [p for p in dueren_places if p.status != "existing"]
-    xy, demand, supply, _cap = _core(grid, existing)
+    xy, demand, supply, _cap = core_inputs(grid, existing, "insgesamt")
     sites = np.vstack([supply, metric_xy([(p.lon, p.lat) for p in candidates])])
     fixed = np.arange(len(existing))
     names = [p.name for p in candidates]
